@@ -1,0 +1,45 @@
+# csagent — every target sets itself up first, so a fresh clone needs nothing else.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DEMO_VP := vp@demo.csagent.dev
+
+.PHONY: setup lint typecheck imports unit evals test demo bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "csagent needs Python 3.11+"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+imports: setup
+	$(BIN)/lint-imports
+
+unit: setup
+	$(BIN)/python -m pytest -n 2
+
+evals: setup
+	$(BIN)/python -m evals.run --suite all --gate
+
+test: lint typecheck imports unit evals
+
+demo: setup
+	$(BIN)/csagent demo --reset
+	$(BIN)/csagent clients list --as $(DEMO_VP) --limit 15
+
+bench: setup
+	$(BIN)/csagent bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

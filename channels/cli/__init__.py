@@ -1,0 +1,5 @@
+"""The `csagent` command line."""
+
+from channels.cli.app import main
+
+__all__ = ["main"]

@@ -1,0 +1,75 @@
+"""Benchmark: offline agent turn latency in a warm process, and a cold `csagent ask --json`, on the demo tenant."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from agent.runner import open_agent
+from domain.access import actor_for_email
+from domain.db import make_engine, make_session_factory, session_scope
+from domain.demo import generate_demo
+from domain.jobs import refresh_derived_data
+from domain.migrate import upgrade
+from domain.settings import Settings
+
+QUESTIONS = [
+    "why is acme dropping?",
+    "who is at risk?",
+    "what's acme's churn risk",
+    "show my alerts",
+    "how does acme compare to similar clients",
+    "what if usage weighed 30 and adoption 15",
+]
+
+
+def run_agent_benchmark(*, rounds: int = 10) -> dict[str, Any]:
+    as_of = dt.datetime.now(dt.UTC).date()
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench-agent.db'}"
+        engine = make_engine(url)
+        upgrade(engine)
+        with session_scope(make_session_factory(engine)) as session:
+            summary = generate_demo(db_session=session, as_of=as_of, clients=60)
+            refresh_derived_data(db_session=session, workspace_id=summary.workspace_id, as_of=as_of)
+        settings = Settings(database_url=url)
+        latencies = _warm_latencies(settings, engine, rounds)
+        cold = _cold_ask(url)
+        engine.dispose()
+    ordered = sorted(latencies)
+    return {
+        "turns": len(latencies),
+        "p50_ms": round(statistics.median(ordered), 1),
+        "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1], 1),
+        "max_ms": round(ordered[-1], 1),
+        "cold_ask_seconds": round(cold, 2),
+    }
+
+
+def _warm_latencies(settings: Settings, engine: Any, rounds: int) -> list[float]:
+    with session_scope(make_session_factory(engine)) as session:
+        actor = actor_for_email(session, "jane@demo.csagent.dev")
+    timings = []
+    with open_agent(settings, engine) as agent:
+        agent.run_turn(actor, "hello", "warm-up", "bench")  # loads the router once, as a warm server would have
+        for round_number in range(rounds):
+            for question in QUESTIONS:
+                started = time.perf_counter()
+                agent.run_turn(actor, question, f"bench-{round_number}", "bench")
+                timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def _cold_ask(url: str) -> float:
+    command = [sys.executable, "-m", "channels.cli", "ask", "why is acme dropping?", "--as", "jane@demo.csagent.dev",
+               "--json"]  # fmt: skip
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, env={**os.environ, "CSAGENT_DATABASE_URL": url})
+    return time.perf_counter() - started
