@@ -7,8 +7,10 @@ from domain.audit import AuditLog, IdempotencyKey
 from domain.billing.models import Invoice
 from domain.churn.models import ChurnModel, ChurnPrediction
 from domain.clients.models import Client, Contact
+from domain.conversations.models import ChannelEvent, Conversation
 from domain.db import Base
 from domain.insights.models import Insight
+from domain.messaging.models import Delivery
 from domain.onboarding.models import (
     InterventionRule,
     InterventionRun,
@@ -16,9 +18,10 @@ from domain.onboarding.models import (
     MilestoneDefinition,
     OnboardingProgress,
 )
-from domain.operations.models import Company, Contract, Deliverable, Payment, Proposal
+from domain.operations.models import Company, Contract, Deliverable, Payment, PortalLink, Proposal
+from domain.scheduling.models import JobLease, JobRun
 from domain.scoring.models import HealthSnapshot, ScoreConfig
-from domain.staff.models import User, Workspace
+from domain.staff.models import ApiToken, User, Workspace
 from domain.success.models import (
     BaselineSnapshot,
     ClientFeedback,
@@ -35,9 +38,11 @@ __all__ = [
     "Activity",
     "Alert",
     "AlertSetting",
+    "ApiToken",
     "AuditLog",
     "Base",
     "BaselineSnapshot",
+    "ChannelEvent",
     "ChurnModel",
     "ChurnPrediction",
     "Client",
@@ -45,7 +50,9 @@ __all__ = [
     "Company",
     "Contact",
     "Contract",
+    "Conversation",
     "Deliverable",
+    "Delivery",
     "EngagementEvent",
     "Feature",
     "FeatureAdoption",
@@ -56,12 +63,15 @@ __all__ = [
     "InterventionRule",
     "InterventionRun",
     "Invoice",
+    "JobLease",
+    "JobRun",
     "Milestone",
     "MilestoneDefinition",
     "Note",
     "OnboardingProgress",
     "OutcomeEntry",
     "Payment",
+    "PortalLink",
     "ProofPost",
     "Proposal",
     "ResultTarget",

@@ -32,6 +32,13 @@ class Settings(BaseSettings):
     slack_bot_token: str | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
     slack_app_token: str | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    # Where the Slack Web API lives; only changed to point the SDK at a local stand-in in tests.
+    slack_api_url: str | None = None
+    # The address links in briefings, emails and portal invitations point at.
+    public_url: str = "http://127.0.0.1:8000"
+    email_from: str = "csagent <csagent@localhost>"
+    # Shared secret an inbound-email webhook must present (POST /email/inbound); unset disables the route.
+    email_inbound_secret: str | None = None
 
     @field_validator("database_url")
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.db import Base, IdMixin, TenantMixin, TimestampMixin, client_fk, enum_type
@@ -107,6 +107,8 @@ class Contact(IdMixin, TimestampMixin, Base):
     )
     notes: Mapped[str | None] = mapped_column(Text)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Seed 001's weekly client success email is opt-in per contact.
+    weekly_email_opt_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     left_company_at: Mapped[dt.datetime | None]
 
     client: Mapped[Client] = relationship(back_populates="contacts")

@@ -97,3 +97,16 @@ class Payment(IdMixin, TimestampMixin, Base):
     status: Mapped[PaymentStatus] = mapped_column(enum_type(PaymentStatus), default=PaymentStatus.PENDING)
     paid_at: Mapped[dt.datetime | None]
     transaction_id: Mapped[str | None] = mapped_column(String(100))
+
+
+class PortalLink(IdMixin, TenantMixin, Base):
+    """An unguessable, revocable link to a proposal's client portal; only the token's hash is stored."""
+
+    __tablename__ = "portal_links"
+
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=lambda: dt.datetime.now(dt.UTC))
+    last_viewed_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
