@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-DEMO_VP := vp@demo.csagent.dev
+DEMO_HOST ?= 127.0.0.1
+DEMO_PORT ?= 8000
 
 .PHONY: setup lint typecheck imports unit evals test demo bench clean
 
@@ -43,9 +44,10 @@ evals: setup
 
 test: lint typecheck imports unit evals
 
+# Loads the demo tenant, then serves the web chat and dashboard; prints the URL and whom to sign in as.
 demo: setup
 	$(BIN)/csagent demo --reset
-	$(BIN)/csagent clients list --as $(DEMO_VP) --limit 15
+	$(BIN)/csagent serve --demo --host $(DEMO_HOST) --port $(DEMO_PORT)
 
 bench: setup
 	$(BIN)/csagent bench

@@ -9,6 +9,7 @@ from langchain_core.runnables import Runnable
 from sqlalchemy.orm import Session
 
 from domain.access import Actor
+from tools.base import TimelineSearch
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,3 +22,4 @@ class RunContext:
     message_id: str  # the channel's id for the user's message: idempotency keys derive from it
     chat_model: Runnable  # type: ignore[type-arg]  # a chat model with the tools bound
     max_steps: int = 6
+    timeline_search: TimelineSearch | None = None  # semantic timeline search; None: keyword search only

@@ -72,6 +72,7 @@ def _execute(
         now=context.now,
         channel=context.channel,
         idempotency_key=_idempotency_key(origin, tool.name, args) if tool.writes else None,
+        timeline_search=context.timeline_search,
     )
     try:
         with context.db_session.begin_nested():  # a failed tool leaves nothing half-written

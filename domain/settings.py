@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     model: str = "offline"
     chroma_path: Path = Field(default_factory=lambda: default_data_dir() / "chroma")
     chroma_url: str | None = None
+    # Search timelines by meaning (Chroma + a sentence-embedding model); off means keyword search only.
+    semantic_search: bool = True
     smtp_url: str | None = None
     openai_api_key: str | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
@@ -39,6 +41,8 @@ class Settings(BaseSettings):
     email_from: str = "csagent <csagent@localhost>"
     # Shared secret an inbound-email webhook must present (POST /email/inbound); unset disables the route.
     email_inbound_secret: str | None = None
+    # One-click sign-in as any demo-tenant user on the web sign-in page (`csagent serve --demo`); never in production.
+    demo_sign_in: bool = False
 
     @field_validator("database_url")
     @classmethod

@@ -133,20 +133,60 @@ class CaseDatabase:
     path: Path
 
 
+def template_index(template: Path) -> Path:
+    """Where the template's timeline index lives, when one was built (build_template_index)."""
+    return template.with_name(template.stem + "-chroma")
+
+
+def build_template_index(template: Path) -> Path:
+    """Embed the template's timelines once; every case then searches a copy of it by meaning.
+
+    Run it in its own process (spawn): the embedding model's thread pools must not be inherited by
+    the forked case workers."""
+    from agent.retrieval.config import RetrievalConfig
+    from agent.retrieval.index import open_index
+    from agent.retrieval.sync import sync_workspace, workspace_ids
+
+    config = RetrievalConfig.from_settings(
+        Settings(database_url=f"sqlite:///{template}", chroma_path=template_index(template))
+    )
+    index = open_index(config)
+    engine = make_engine(f"sqlite:///{template}")
+    try:
+        with make_session_factory(engine)() as session:
+            for workspace_id in workspace_ids(session):
+                sync_workspace(db_session=session, index=index, workspace_id=workspace_id)
+    finally:
+        engine.dispose()
+    return template_index(template)
+
+
 @contextmanager
 def case_database(template: Path, folder: Path, name: str) -> Iterator[CaseDatabase]:
-    """A private copy of the template (and its own conversation store) for one case run; removed afterwards."""
+    """A private copy of the template (its own conversation store and, if built, timeline index) for one run."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.db"
     shutil.copyfile(template, path)
-    settings = Settings(database_url=f"sqlite:///{path}", model="offline")
+    index = folder / f"{name}-chroma"
+    if template_index(template).is_dir():
+        shutil.copytree(template_index(template), index)
+        settings = Settings(database_url=f"sqlite:///{path}", model="offline", chroma_path=index, chroma_url=None)
+    else:  # no index built for this template: keyword search only, never the user's own index
+        settings = Settings(database_url=f"sqlite:///{path}", model="offline", semantic_search=False, chroma_url=None)
     engine = make_engine(settings.database_url)
     try:
         yield CaseDatabase(settings, engine, path)
     finally:
         engine.dispose()
+        if index.is_dir():
+            from agent.retrieval.config import RetrievalConfig
+            from agent.retrieval.index import forget_index
+
+            forget_index(RetrievalConfig.from_settings(settings))
+            shutil.rmtree(index, ignore_errors=True)
         for leftover in folder.glob(f"{name}*"):
-            leftover.unlink(missing_ok=True)
+            if leftover.is_file():
+                leftover.unlink(missing_ok=True)
 
 
 def apply_setup(session: Session, rows: list[SetupRow]) -> None:

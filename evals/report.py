@@ -78,7 +78,11 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def build_report(
-    suite: SuiteResult, *, suite_name: str = "all", thresholds: dict[str, Any] | None = None
+    suite: SuiteResult,
+    *,
+    suite_name: str = "all",
+    thresholds: dict[str, Any] | None = None,
+    labelled_retrieval: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     results = suite.results
     categories: dict[str, dict[str, Any]] = {}
@@ -121,6 +125,7 @@ def build_report(
             "turns_with_tool_results": tool_turns,
             "rate": round(grounded / tool_turns, 3) if tool_turns else None,
         },
+        "labelled_retrieval": labelled_retrieval,
         "failures": [_failure(result) for result in results if not result.passed],
         "results": [_case_json(result) for result in results],
     }
@@ -197,10 +202,22 @@ def gate(data: dict[str, Any], thresholds: dict[str, Any]) -> dict[str, Any]:
         score = data["categories"].get(category, {}).get("score")
         if score is not None and score < minimum:
             failures.append(f"{category} {score:.3f} < {minimum:.3f}")
+    labelled, floor = data.get("labelled_retrieval"), thresholds.get("labelled_retrieval_recall")
+    if labelled is not None and floor is not None and labelled["recall"] < floor:
+        failures.append(f"labelled retrieval {labelled['metric']} {labelled['recall']:.3f} < {floor:.3f}")
     return {"passed": not failures, "failures": failures, "thresholds": thresholds}
 
 
 # ----------------------------------------------------------------------------------------------- output
+
+
+def _labelled_line(labelled: dict[str, Any] | None) -> str:
+    if labelled is None:
+        return "- labelled retrieval set: not run (it runs with --suite all or retrieval)"
+    return (
+        f"- labelled retrieval set: {labelled['metric']} {labelled['recall']:.3f} over {labelled['questions']} "
+        f"questions (target {labelled['target']}), {labelled['embedding_model']}"
+    )
 
 
 def write_report(data: dict[str, Any], folder: Path | None = None) -> list[Path]:
@@ -235,6 +252,7 @@ def scorecard(data: dict[str, Any]) -> str:
         f"- timeline retrieval recall@5: {_maybe(data['retrieval']['recall_at_5'])} end to end "
         f"({data['retrieval']['runs']} runs); {_maybe(data['retrieval']['recall_at_5_when_searched'])} when "
         f"search_timeline was called ({data['retrieval']['searched_runs']} runs)",
+        _labelled_line(data.get("labelled_retrieval")),
         f"- groundedness: {_maybe(data['groundedness']['rate'])} of answers with tool results state only numbers "
         f"found in them ({data['groundedness']['grounded_turns']}/{data['groundedness']['turns_with_tool_results']})",
         "",
@@ -303,6 +321,15 @@ def print_summary(data: dict[str, Any], paths: list[Path]) -> None:
         f" · grounded {_maybe(grounded['rate'])} · {data['runtime_seconds']} s"
         f" (demo {data['template_seconds']} s)"
     )
+    if (labelled := data.get("labelled_retrieval")) is not None:
+        style = "green" if labelled["passed"] else "red"
+        console.print(
+            f"labelled retrieval set: [{style}]{labelled['metric']} {labelled['recall']:.3f}[/] over"
+            f" {labelled['questions']} questions (target {labelled['target']})"
+            f" · search p50 {labelled['search_ms_p50']} ms"
+        )
+        for miss in labelled["misses"]:
+            console.print(f"[yellow]miss[/] {miss['id']}: {', '.join(miss['missed'])}")
     for failure in data["failures"]:
         console.print(f"[red]FAIL[/] {failure['id']} ({failure['category']}): {failure['reasons'][0][:200]}")
     console.print(f"report: {', '.join(str(path) for path in paths)}")

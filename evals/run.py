@@ -21,10 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from agent.offline.router import default_router
 from agent.runner import open_agent
 from domain.access import actor_for_email
 from domain.db import make_session_factory, session_scope
+from domain.settings import Settings
 from evals.cases import Case, CaseFileError, load_cases, select_cases
 from evals.evaluators import (
     CheckResult,
@@ -35,7 +38,7 @@ from evals.evaluators import (
     take_snapshot,
     unsupported_numbers,
 )
-from evals.fixtures import NOW, apply_setup, build_template, case_database
+from evals.fixtures import NOW, apply_setup, build_template, build_template_index, case_database, template_index
 
 CHANNEL = "eval"
 
@@ -89,6 +92,8 @@ def run_case(case: Case, template: Path, workdir: Path, *, model: str = "offline
         try:
             with session_scope(sessions) as session:
                 apply_setup(session, case.setup)
+            if case.setup and database.settings.semantic_search:  # the case's own rows join its index copy
+                index_case_setup(database.settings, sessions)
             with sessions() as session:
                 before = take_snapshot(session)
                 actor = actor_for_email(session, case.actor)
@@ -218,6 +223,43 @@ def run_suite(
     return SuiteResult(model, k, results, time.perf_counter() - started, template_seconds)
 
 
+def index_case_setup(settings: Settings, sessions: sessionmaker[Session]) -> None:
+    """Reconcile the case's index copy with its database: setup rows are dated in the past, so a full sync."""
+    from agent.retrieval.config import RetrievalConfig
+    from agent.retrieval.index import open_index
+    from agent.retrieval.sync import sync_workspace, workspace_ids
+
+    index = open_index(RetrievalConfig.from_settings(settings))
+    with sessions() as session:
+        for workspace_id in workspace_ids(session):
+            sync_workspace(db_session=session, index=index, workspace_id=workspace_id)
+
+
+def wants_labelled_set(suite: str) -> bool:
+    """The labelled retrieval set runs with the whole suite or when retrieval is asked for by name."""
+    chosen = {part.strip() for part in suite.split(",")}
+    return bool(chosen & {"all", "retrieval"})
+
+
+def index_in_child_process(template: Path) -> None:
+    """Build the template's timeline index in a spawned process (see build_template_index)."""
+    print("indexing the demo timeline for the retrieval cases ...", file=sys.stderr, flush=True)
+    worker = multiprocessing.get_context("spawn").Process(target=build_template_index, args=(template,))
+    worker.start()
+    worker.join()
+    if worker.exitcode != 0:
+        raise RuntimeError(f"building the timeline index for the evals failed (exit code {worker.exitcode})")
+
+
+def run_labelled_retrieval(template: Path, workdir: Path) -> dict[str, Any]:
+    """recall@5 of the semantic timeline search on the labelled demo questions (evals/datasets/labelled/)."""
+    from evals.retrieval_recall import evaluate_retrieval
+
+    print("labelled retrieval set: indexing the demo timeline ...", file=sys.stderr, flush=True)
+    settings = Settings(database_url=f"sqlite:///{template}", chroma_path=template_index(template), chroma_url=None)
+    return evaluate_retrieval(settings)
+
+
 def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
@@ -254,11 +296,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not cases:
         print("no cases selected", file=sys.stderr)
         return 2
-    with report.progress_bar(len(cases) * args.k, enabled=not (args.quiet or args.json)) as advance:
-        suite = run_suite(
-            cases, model=args.model, k=args.k, workers=args.workers, template=args.template, progress=advance
-        )
-    data = report.build_report(suite, suite_name=args.suite)
+    with tempfile.TemporaryDirectory(prefix="csagent-evals-main-") as folder:
+        template = args.template or build_template(Path(folder) / "template.db")
+        if not template_index(template).is_dir():
+            index_in_child_process(template)
+        with report.progress_bar(len(cases) * args.k, enabled=not (args.quiet or args.json)) as advance:
+            suite = run_suite(
+                cases, model=args.model, k=args.k, workers=args.workers, template=template, progress=advance
+            )
+        labelled = run_labelled_retrieval(template, Path(folder)) if wants_labelled_set(args.suite) else None
+    data = report.build_report(suite, suite_name=args.suite, labelled_retrieval=labelled)
     paths = report.write_report(data, args.report_dir)
     if args.json:
         report.print_json(data)

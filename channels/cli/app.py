@@ -13,14 +13,19 @@ from channels.cli import (
     alerts,
     ask,
     bench,
+    briefing,
     churn,
     clients,
     database,
     demo,
     index,
     ingest,
+    jobs,
     outcomes,
+    scheduler,
     scores,
+    serve,
+    slack,
     timeline,
     users,
 )
@@ -45,12 +50,17 @@ app.add_typer(alerts.app, name="alerts")
 app.add_typer(churn.app, name="churn")
 app.add_typer(index.app, name="index")
 app.command("bench")(bench.bench)
+app.command("serve")(serve.serve)
 app.command("ask")(ask.ask)
 app.command("chat")(ask.chat)
 app.command("timeline")(timeline.timeline)
 app.command("outcomes")(outcomes.outcomes)
 app.command("portal")(outcomes.portal)
 app.command("eval")(eval_command)
+app.command("briefing")(briefing.briefing)
+app.command("scheduler")(scheduler.scheduler)
+app.add_typer(jobs.app, name="jobs")
+app.command("slack")(slack.slack)
 
 
 def _fail(message: str, code: int) -> None:

@@ -11,7 +11,7 @@ from rich.table import Table
 from channels.cli.output import console, print_json
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-SUITES = ("ingest", "recompute", "agent")
+SUITES = ("ingest", "recompute", "agent", "retrieval", "web")
 
 
 def postgres_for_bench() -> str | None:
@@ -27,12 +27,17 @@ def postgres_for_bench() -> str | None:
 
 
 def bench(
-    only: str = typer.Option(",".join(SUITES), "--only", help="Comma-separated: ingest, recompute, agent."),
+    only: str = typer.Option(",".join(SUITES), "--only", help=f"Comma-separated: {', '.join(SUITES)}."),
     events: int = typer.Option(1_000_000, "--events", min=1000, help="Events for the ingest benchmark."),
-    clients: int = typer.Option(10_000, "--clients", min=100, help="Clients for the recompute benchmark."),
+    clients: int = typer.Option(
+        10_000, "--clients", min=100, help="Clients for the recompute and web (portfolio page) benchmarks."
+    ),
+    timeline_entries: int = typer.Option(
+        100_000, "--timeline-entries", min=1000, help="Timeline entries for the retrieval benchmark."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
-    """Measure ingest rate and memory, set-based recompute vs a per-client loop, and agent turn latency."""
+    """Measure ingest, set-based recompute vs a per-client loop, agent turns and timeline search."""
     chosen = [suite.strip() for suite in only.split(",") if suite.strip()]
     unknown = sorted(set(chosen) - set(SUITES))
     if unknown:
@@ -54,6 +59,16 @@ def bench(
         from evals.bench.agent import run_agent_benchmark
 
         results["agent"] = [run_agent_benchmark()]
+    if "retrieval" in chosen:
+        from evals.bench.retrieval import run_retrieval_benchmark
+
+        results["retrieval"] = [run_retrieval_benchmark(entries=timeline_entries)]
+    if "web" in chosen:
+        from evals.bench.web import run_web_benchmark
+
+        # 50 concurrent chat users against a local server; the portfolio page over --clients clients
+        chat, portfolio = run_web_benchmark(clients=clients)
+        results["web_chat"], results["web_portfolio"] = [chat], [portfolio]
     if as_json:
         print_json(results)
         return

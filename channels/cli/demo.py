@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from channels.cli.context import parse_as_of, unit_of_work
+from channels.cli.context import load_settings, parse_as_of, unit_of_work
 from channels.cli.output import console
 from channels.cli.progress import progress_bar
 from domain.demo import DEMO_STAFF, generate_demo, reset_demo
@@ -16,6 +16,7 @@ def demo(
     clients: int = typer.Option(60, "--clients", min=10, max=20000, help="How many clients to generate."),
     seed: int = typer.Option(7, "--seed", help="Random seed: the same seed gives the same data."),
     as_of: str | None = typer.Option(None, "--as-of", help="Date the data ends on (default today, UTC)."),
+    index: bool = typer.Option(True, "--index/--no-index", help="Build the timeline search index afterwards."),
 ) -> None:
     """Load the demo tenant (Demo Co) into the configured database."""
     from domain.jobs import refresh_derived_data  # heavy: imported when the command runs
@@ -29,6 +30,8 @@ def demo(
             refresh_derived_data(
                 db_session=session, workspace_id=summary.workspace_id, as_of=day, backfill_days=90, progress=report
             )
+    if index and load_settings().semantic_search:
+        _build_index(summary.workspace_id)
     console.print(
         f"demo tenant ready as of {day}: {summary.clients} clients, {summary.contacts} contacts, "
         f"{summary.events:,} events, {summary.rollups:,} daily rollups, {summary.activities} activities"
@@ -41,3 +44,15 @@ def demo(
     for story, client_name in summary.stories.items():
         stories.add_row(story, client_name)
     console.print(stories)
+
+
+def _build_index(workspace_id: int) -> None:
+    """Embed the demo timeline now, so the first question about what was said does not wait for it."""
+    from agent.retrieval.config import RetrievalConfig
+    from agent.retrieval.index import open_index
+    from agent.retrieval.sync import rebuild
+
+    index = open_index(RetrievalConfig.from_settings(load_settings()))
+    with unit_of_work() as session, console.status("indexing the demo timeline for search by meaning ..."):
+        report = rebuild(db_session=session, index=index, workspace_id=workspace_id)
+    console.print(f"timeline index built: {report.scanned:,} entries in {report.seconds:.0f} s")

@@ -42,7 +42,7 @@ def ingest_events(
     source = RecordFile(path)
     report_progress = progress or no_progress
     with bulk_insert_cache(db_session):
-        loader = _EventLoader(db_session, workspace_id, batch_size)
+        loader = EventLoader(db_session, workspace_id, batch_size)
         threaded = db_session.get_bind().dialect.name == "postgresql"
         with BatchWriter(loader.write, threaded=threaded) as writer:
             for record in source:
@@ -55,7 +55,7 @@ def ingest_events(
         return loader.finish(report_progress)
 
 
-class _EventLoader:
+class EventLoader:
     """Validates records into insert batches and keeps the running report."""
 
     def __init__(self, db_session: Session, workspace_id: int, batch_size: int) -> None:

@@ -24,6 +24,11 @@ from domain.operations.status import by_due_date, milestone_name, next_open_deli
 def portal_data(*, db_session: Session, actor: Actor, proposal_id: int, as_of: dt.date) -> dict[str, Any]:
     """Hydrate the client portal of an engagement: client, contract, deliverables, proposal, payments, status."""
     proposal, _client = visible_proposal(db_session, actor, proposal_id)
+    return hydrate_portal(db_session=db_session, proposal=proposal, as_of=as_of)
+
+
+def hydrate_portal(*, db_session: Session, proposal: Proposal, as_of: dt.date) -> dict[str, Any]:
+    """The portal data of a proposal the caller is already entitled to (staff scope, or a portal link)."""
     company = db_session.get(Company, proposal.company_id)
     assert company is not None  # the foreign key cascades, so a proposal always has its company
     contact = db_session.get(Contact, proposal.contact_id) if proposal.contact_id else None

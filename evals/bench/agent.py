@@ -39,7 +39,7 @@ def run_agent_benchmark(*, rounds: int = 10) -> dict[str, Any]:
         with session_scope(make_session_factory(engine)) as session:
             summary = generate_demo(db_session=session, as_of=as_of, clients=60)
             refresh_derived_data(db_session=session, workspace_id=summary.workspace_id, as_of=as_of)
-        settings = Settings(database_url=url)
+        settings = Settings(database_url=url, chroma_path=Path(folder) / "chroma")
         latencies = _warm_latencies(settings, engine, rounds)
         cold = _cold_ask(url)
         engine.dispose()

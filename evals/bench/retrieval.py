@@ -176,7 +176,9 @@ def measure(*, entries: int, queries: int, clients: int, workdir: Path) -> dict[
     built = time.perf_counter()
     embed_seconds = 0.0
     batch: list[Any] = []
-    for entry in synthetic_entries(entries, clients=clients):
+    for position, entry in enumerate(synthetic_entries(entries, clients=clients), start=1):
+        if position % 10_000 == 0:  # the build takes minutes on a CPU: show it is moving
+            print(f"retrieval bench: {position:,}/{entries:,} entries embedded", file=sys.stderr, flush=True)
         item = indexed_entry(entry)
         texts.add(item.text)
         batch.append(item)
@@ -256,7 +258,7 @@ def run_retrieval_benchmark(
             folder,
             "--json",
         ]
-        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)  # progress on stderr
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 

@@ -25,7 +25,7 @@ def demo_settings(demo_template: Path, tmp_path: Path) -> Settings:
     """Settings pointing at a private copy of the demo database (and its own conversation store)."""
     copy = tmp_path / "demo.db"
     shutil.copyfile(demo_template, copy)
-    return Settings(database_url=f"sqlite:///{copy}", model="offline")
+    return Settings(database_url=f"sqlite:///{copy}", model="offline", semantic_search=False)
 
 
 @pytest.fixture

@@ -135,12 +135,6 @@ def test_editing_feedback_text_rederives_its_sentiment(ask: Ask) -> None:
     assert edited.pending_confirmation.args["sentiment"] == "negative"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="agent/runner.py run_turn recognises a retried delivery by looking for its message id among the "
-    "thread's messages, but a confirmation reply ('yes'/'no'/an edit) resumes the graph with a Command and is "
-    "never stored as a message, so a retried 'yes' is taken as a new one and confirms whatever write is pending",
-)
 def test_a_retried_yes_does_not_confirm_a_later_write(ask: Ask, db: Session) -> None:
     notes = Ledger(db, next(case for case in WRITE_CASES if case.tool == "add_note"))
     assert ask("log a call with acme", message_id="m1").pending_confirmation is not None
@@ -150,3 +144,8 @@ def test_a_retried_yes_does_not_confirm_a_later_write(ask: Ask, db: Session) -> 
     retried = ask("yes", message_id="y1")  # the channel delivers the first "yes" again
     assert notes.writes() == 0, "a note nobody confirmed was written"
     assert retried.pending_confirmation is not None
+    assert retried.pending_confirmation.tool == "add_note"
+    assert ask("yes", message_id="y2").tool_calls[0].status == "ok"  # a new "yes" confirms it
+    assert notes.writes() == 1
+    assert ask("yes", message_id="y2").tool_calls == []  # and its retry, with nothing pending, runs nothing
+    assert notes.writes() == 1

@@ -24,7 +24,12 @@ def demo_db(demo_template: Path, tmp_path: Path) -> Path:
 
 
 def csagent(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"CSAGENT_DATABASE_URL": f"sqlite:///{db}", "PATH": "/usr/bin:/bin", "HOME": str(db.parent)}
+    env = {
+        "CSAGENT_DATABASE_URL": f"sqlite:///{db}",
+        "CSAGENT_SEMANTIC_SEARCH": "0",  # these test the CLI contract; tests/retrieval covers the index
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(db.parent),
+    }
     return subprocess.run(
         [sys.executable, "-m", "channels.cli", *args], capture_output=True, text=True, env=env, timeout=120
     )

@@ -39,6 +39,8 @@ def cli_db(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     copy = tmp_path / "flow.db"
     shutil.copyfile(demo_template, copy)
     monkeypatch.setenv("CSAGENT_DATABASE_URL", f"sqlite:///{copy}")
+    monkeypatch.setenv("CSAGENT_SEMANTIC_SEARCH", "0")  # this flow never searches; keep the user's index untouched
+    monkeypatch.setenv("CSAGENT_CHROMA_PATH", str(tmp_path / "chroma"))
     return copy
 
 

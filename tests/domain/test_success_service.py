@@ -265,7 +265,9 @@ def test_second_entry_for_a_week_corrects_it(db_session: Session, world: World) 
     assert corrected.previous_value == Decimal(8)
     assert corrected.entry.value == Decimal(7)
     assert count(db_session, OutcomeEntry) == 1
-    audits = db_session.scalars(select(AuditLog.action).where(AuditLog.entity_type == "outcome_entry").order_by(AuditLog.id)).all()
+    audits = db_session.scalars(
+        select(AuditLog.action).where(AuditLog.entity_type == "outcome_entry").order_by(AuditLog.id)
+    ).all()
     assert audits == ["create", "update"]
 
 

@@ -18,6 +18,7 @@ import prompts
 from domain.access import actor_for_email
 from domain.db import make_engine, make_session_factory
 from tests.demo_fixture import DEMO_AS_OF, NOW
+from tests.prompts.channel_contexts import channel_contexts
 from tools import TOOLS
 from tools.base import ToolContext
 
@@ -106,6 +107,7 @@ def contexts(
         "answers/error.md.j2": [{"error": "no client called 'Acme Crop'; did you mean Acme Corp?"}],
         "answers/generic.md.j2": [{"tool": "portfolio_summary", "result": results["portfolio_summary"][0][1]}],
     }
+    found.update(channel_contexts(demo_session))  # briefing and email templates (tests/prompts/channel_contexts.py)
     for tool, calls in results.items():
         found[f"answers/{tool}.md.j2"] = [{"result": result, "args": args} for args, result in calls]
     for _, draft in results["draft_outreach"]:  # the facts the tool rendered the email with
