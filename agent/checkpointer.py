@@ -9,7 +9,6 @@ from pathlib import Path
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from domain.settings import Settings
@@ -25,9 +24,11 @@ def checkpoint_path(settings: Settings) -> Path:
 def open_checkpointer(settings: Settings) -> Iterator[BaseCheckpointSaver[str]]:
     url = settings.database_url
     if url.startswith("postgresql"):
-        with PostgresSaver.from_conn_string(url.replace("postgresql+psycopg://", "postgresql://")) as saver:
-            saver.setup()
-            yield saver
+        from langgraph.checkpoint.postgres import PostgresSaver  # psycopg's import is slow: only when configured
+
+        with PostgresSaver.from_conn_string(url.replace("postgresql+psycopg://", "postgresql://")) as postgres:
+            postgres.setup()
+            yield postgres
         return
     if ":memory:" in url:
         yield InMemorySaver()

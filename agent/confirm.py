@@ -57,12 +57,15 @@ def summarize(tool: CsTool[Any, Any], args: dict[str, Any]) -> str:
 def run_write_once(tool: CsTool[Any, Any], args: dict[str, Any], context: ToolContext) -> BaseModel:
     """Run a write tool at most once per idempotency key; a repeat returns the first result unchanged."""
     key = context.idempotency_key
+    result: BaseModel
     if key is None:
-        return tool.invoke(args, context)
+        result = tool.invoke(args, context)
+        return result
     workspace_id = context.actor.workspace_id
     stored = find_idempotent_result(context.db_session, workspace_id=workspace_id, key=key)
     if stored is not None:
-        return tool.result_model.model_validate(stored)
+        result = tool.result_model.model_validate(stored)
+        return result
     result = tool.invoke(args, context)
     remember_idempotent_result(
         context.db_session,

@@ -27,7 +27,7 @@ def call_model(state: AgentState, runtime: Runtime[RunContext]) -> dict[str, lis
 
 def route_after_model(state: AgentState) -> Literal["tools", "__end__"]:
     last = state["messages"][-1]
-    return "tools" if isinstance(last, AIMessage) and last.tool_calls else END
+    return "tools" if isinstance(last, AIMessage) and last.tool_calls else "__end__"  # langgraph's END
 
 
 def build_graph(checkpointer: BaseCheckpointSaver[str]) -> CompiledStateGraph[AgentState, RunContext]:

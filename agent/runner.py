@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig
-from langgraph.types import Command
+from langgraph.types import Command, StateSnapshot
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -101,25 +101,22 @@ class Agent:
                 timeline_search=self.timeline_search,
             )
             run = _Run(config, context, on_event)
-            history = self.graph.get_state(config).values.get("messages", [])
+            # The thread's state is read once before and once after the graph runs (and after each confirmation):
+            # reading it decodes every message of the thread, so it is not read again to ask what is pending.
+            state = self.graph.get_state(config)
+            history, pending = state.values.get("messages", []), _pending_in(state)
             seen = next((i for i, m in enumerate(history) if message_id and m.id == message_id), None)
             if seen is not None:  # a retried delivery of a message already handled: answer it again, run nothing
-                return self._reply(
-                    thread_id,
-                    as_of,
-                    history[seen + 1 :],
-                    self.pending(config),
-                    [ALREADY_HANDLED],
-                )
-            if message_id and self._is_retried_reply(session, config, message_id, now):
-                return self._reply(thread_id, as_of, [], self.pending(config), [ALREADY_HANDLED])
-            before = len(history)
-            notes = self._advance(run, text, edit)
-            while auto_confirm and self.pending(config) is not None:
-                self._resume(run, ConfirmationResponse(decision="accept"))
+                return self._reply(thread_id, as_of, history[seen + 1 :], pending, [ALREADY_HANDLED])
+            if message_id and self._is_retried_reply(session, config, message_id, now, pending):
+                return self._reply(thread_id, as_of, [], pending, [ALREADY_HANDLED])
+            notes = self._advance(run, text, edit, pending)
             state = self.graph.get_state(config)
+            while auto_confirm and _pending_in(state) is not None:
+                self._resume(run, ConfirmationResponse(decision="accept"))
+                state = self.graph.get_state(config)
             reply = self._reply(
-                thread_id, as_of, state.values.get("messages", [])[before:], self.pending(config), notes
+                thread_id, as_of, state.values.get("messages", [])[len(history) :], _pending_in(state), notes
             )
         wrote = any(call.status == "ok" and call.name in WRITE_TOOLS for call in reply.tool_calls)
         if wrote and self.timeline_search is not None:
@@ -127,11 +124,18 @@ class Agent:
             after_commit(self.settings, self.sessions, actor.workspace_id, since=now)
         return reply
 
-    def _is_retried_reply(self, session: Session, config: RunnableConfig, message_id: str, now: dt.datetime) -> bool:
+    def _is_retried_reply(
+        self,
+        session: Session,
+        config: RunnableConfig,
+        message_id: str,
+        now: dt.datetime,
+        pending: ConfirmationRequest | None,
+    ) -> bool:
         """A reply that resumes a pending write is not stored as a message, so its id is claimed instead: the
         claim commits with the turn, and a retried delivery of the same reply finds it and runs nothing."""
         key = f"{config['configurable']['thread_id']}:{message_id}"
-        if self.pending(config) is None:
+        if pending is None:
             return is_claimed(session, channel=REPLY_CLAIMS, external_id=key)
         return not claim_in_session(session, channel=REPLY_CLAIMS, external_id=key, now=now)
 
@@ -195,12 +199,11 @@ class Agent:
 
     def pending(self, config: RunnableConfig) -> ConfirmationRequest | None:
         """The write waiting for confirmation in this thread, if any."""
-        for interrupt in self.graph.get_state(config).interrupts:
-            return ConfirmationRequest.model_validate(interrupt.value)
-        return None
+        return _pending_in(self.graph.get_state(config))
 
-    def _advance(self, run: _Run, text: str, edit: dict[str, Any] | None) -> list[str]:
-        pending = self.pending(run.config)
+    def _advance(
+        self, run: _Run, text: str, edit: dict[str, Any] | None, pending: ConfirmationRequest | None
+    ) -> list[str]:
         if pending is None:
             self._ask(run, text)
             return []
@@ -224,12 +227,25 @@ class Agent:
         self._invoke(run, Command(resume=response.model_dump()))
 
     def _invoke(self, run: _Run, graph_input: Any) -> None:
+        # durability="exit": the checkpoint is written once, when the graph stops (its answer, an interrupt before a
+        # write, or an error), instead of after every step on a background thread; a turn is short and is
+        # re-asked whole if the process dies in it, so the steps in between are not worth a write each.
         if run.on_event is None:
-            self.graph.invoke(graph_input, run.config, context=run.context)
+            self.graph.invoke(graph_input, run.config, context=run.context, durability="exit")
             return
-        for mode, payload in self.graph.stream(graph_input, run.config, context=run.context, stream_mode=STREAM_MODES):
+        stream = self.graph.stream(
+            graph_input, run.config, context=run.context, stream_mode=STREAM_MODES, durability="exit"
+        )
+        for mode, payload in stream:
             for event in turn_events(mode, payload):
                 run.on_event(event)
+
+
+def _pending_in(state: StateSnapshot) -> ConfirmationRequest | None:
+    """The write waiting for confirmation in a thread's state, if any."""
+    for interrupt in state.interrupts:
+        return ConfirmationRequest.model_validate(interrupt.value)
+    return None
 
 
 class _Run(NamedTuple):

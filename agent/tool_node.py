@@ -29,7 +29,7 @@ def call_tools(state: AgentState, runtime: Runtime[RunContext]) -> dict[str, lis
     request = messages[-1]
     assert isinstance(request, AIMessage)
     origin = _origin_message_id(messages)
-    results = [_run_one(call, origin, runtime.context) for call in request.tool_calls]
+    results: list[AnyMessage] = [_run_one(call, origin, runtime.context) for call in request.tool_calls]
     return {"messages": results}
 
 

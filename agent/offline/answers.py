@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
@@ -38,6 +39,12 @@ def compose_answer(messages: Sequence[BaseMessage]) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
+@lru_cache(maxsize=128)
+def _has_template(name: str) -> bool:
+    """Templates ship with the code, so whether one exists is asked of the disk once per process."""
+    return prompts.exists(name)
+
+
 def render_result(message: ToolMessage, args: dict[str, Any]) -> str:
     artifact = message.artifact if isinstance(message.artifact, dict) else {}
     status = artifact.get("status", "ok" if message.status == "success" else "error")
@@ -48,6 +55,6 @@ def render_result(message: ToolMessage, args: dict[str, Any]) -> str:
     if status == "error":
         return prompts.render("answers/error.md.j2", error=payload.get("error") or "that did not work")
     template = f"answers/{tool}.md.j2"
-    if not prompts.exists(template):
+    if not _has_template(template):
         return prompts.render("answers/generic.md.j2", tool=tool, result=payload)
     return prompts.render(template, result=payload, args=args)

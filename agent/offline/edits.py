@@ -38,8 +38,8 @@ def extract_edit(tool: str, args: dict[str, Any], text: str, as_of: dt.date) -> 
             changes["outcome"] = outcome
     if tool == "log_feedback" and "response" in changes:  # new words, new sentiment
         changes["sentiment"] = feedback_sentiment(changes["response"])
-    if (field := VALUE_FIELDS.get(tool)) and (values := numbers(text)) and not changes:
-        changes[field] = values[0]
+    if (value_field := VALUE_FIELDS.get(tool)) and (values := numbers(text)) and not changes:
+        changes[value_field] = values[0]
     return changes
 
 

@@ -51,7 +51,7 @@ class OfflinePlanner(BaseChatModel):
     def _llm_type(self) -> str:
         return "csagent-offline-planner"
 
-    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> OfflinePlanner:  # type: ignore[override]
+    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> OfflinePlanner:
         names = {tool.name if isinstance(tool, BaseTool) else str(tool["name"]) for tool in tools}
         return self.model_copy(update={"tool_names": frozenset(names)})
 

@@ -1,7 +1,8 @@
 """Sentence embeddings for the timeline index: all-MiniLM-L6-v2 offline on CPU, or OpenAI when configured.
 
 Nothing heavy is imported at module import: torch and sentence-transformers load on the first embedding,
-once per process (`load_minilm` is cached), so a turn that never searches never pays for them.
+once per process (`load_minilm` is cached), so a turn that never searches never pays for them; numpy too is
+imported where vectors are made (its import is a tenth of a second of a cold `csagent ask`).
 Chroma's own default embedder downloads a model at first use; it is never used: collections are opened
 with `ChromaEmbeddingFunction`, which wraps one of these, and vectors are always computed here.
 """
@@ -14,15 +15,14 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-import numpy as np
-import numpy.typing as npt
-
 from agent.retrieval.config import LOCAL_MODEL, RetrievalConfig
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     from sentence_transformers import SentenceTransformer
 
-Vectors = npt.NDArray[np.float32]
+    Vectors = npt.NDArray[np.float32]
 
 MINILM_KEY = "minilm-l6-v2"
 MINILM_DIMENSION = 384
@@ -84,15 +84,15 @@ class MiniLMEmbedder:
 
     def embed_documents(self, texts: Sequence[str]) -> Vectors:
         if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
+            return _no_vectors(self.dimension)
         vectors = load_minilm().encode(
             list(texts), batch_size=DOCUMENT_BATCH, normalize_embeddings=True, show_progress_bar=False
         )
-        return _float32(vectors)
+        return float32(vectors)
 
     def embed_query(self, text: str) -> Vectors:
         vector = load_minilm().encode([text], normalize_embeddings=True, show_progress_bar=False)
-        return _float32(vector[0])
+        return float32(vector[0])
 
 
 class OpenAIEmbedder:
@@ -112,15 +112,17 @@ class OpenAIEmbedder:
         for start in range(0, len(texts), OPENAI_BATCH):
             response = self._client.embeddings.create(model=self.model, input=list(texts[start : start + OPENAI_BATCH]))
             rows.extend(item.embedding for item in sorted(response.data, key=lambda item: item.index))
-        vectors = _float32(rows)
+        import numpy as np
+
+        vectors = float32(rows)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return _float32(vectors / np.where(norms == 0, 1.0, norms))
+        return float32(vectors / np.where(norms == 0, 1.0, norms))
 
     def embed_documents(self, texts: Sequence[str]) -> Vectors:
-        return self._embed(texts) if texts else np.zeros((0, 0), dtype=np.float32)
+        return self._embed(texts) if texts else _no_vectors(0)
 
     def embed_query(self, text: str) -> Vectors:
-        return _float32(self._embed([text])[0])
+        return float32(self._embed([text])[0])
 
 
 @functools.lru_cache(maxsize=8)
@@ -182,6 +184,15 @@ def chroma_embedding_function(embedder: Embedder) -> Any:
 _EMBEDDING_FUNCTION_CLASS: dict[str, Any] = {}
 
 
-def _float32(values: Any) -> Vectors:
+def _no_vectors(dimension: int) -> Vectors:
+    import numpy as np
+
+    array: Vectors = np.zeros((0, dimension), dtype=np.float32)
+    return array
+
+
+def float32(values: Any) -> Vectors:
+    import numpy as np
+
     array: Vectors = np.asarray(values, dtype=np.float32)
     return array

@@ -13,16 +13,17 @@ import datetime as dt
 import logging
 import shutil
 import threading
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from agent.retrieval.config import RetrievalConfig, server_address
 from agent.retrieval.documents import IndexedEntry, Metadata, chroma_id
-from agent.retrieval.embeddings import Embedder, Vectors, chroma_embedding_function, get_embedder
+from agent.retrieval.embeddings import Embedder, chroma_embedding_function, float32, get_embedder
+
+if TYPE_CHECKING:
+    from agent.retrieval.embeddings import Vectors
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class Candidate:
     similarity: float
     document: str = ""  # the text that was embedded
     vector: Vectors | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)  # as stored: tenant, privacy, author, ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +145,27 @@ class TimelineIndex:
     def count(self, workspace_id: int) -> int:
         return sum(1 for _ in self.records(workspace_id))
 
-    def query(self, vector: Vectors, where: dict[str, Any], limit: int) -> list[Candidate]:
-        """The `limit` nearest records matching `where`, most similar first."""
+    def scan(self, vector: Vectors, where: dict[str, Any], limit: int | None = None) -> list[Candidate]:
+        """Exact nearest records among those matching `where`, by reading them all: for narrow filters (a client),
+        where Chroma's filtered vector query costs far more than fetching the few matching records."""
+        import numpy as np  # only searches pay for numpy's import
+
+        result = self.collection.get(where=where, include=["metadatas", "documents", "embeddings"])
+        embeddings = result.get("embeddings")
+        if embeddings is None or not len(embeddings):
+            return []
+        matrix = float32(embeddings)
+        query = float32(vector)
+        norms = np.linalg.norm(matrix, axis=1) * (np.linalg.norm(query) or 1.0)
+        similarities = np.einsum("ij,j->i", matrix, query) / np.where(norms == 0, 1.0, norms)
+        order = np.argsort(-similarities)[:limit]
+        metadatas, documents = result["metadatas"] or [], result["documents"] or []
+        return [
+            _candidate(metadatas[i], float(similarities[i]), documents[i], matrix[i]) for i in (int(j) for j in order)
+        ]
+
+    def query(self, vector: Vectors, where: dict[str, Any] | None, limit: int) -> list[Candidate]:
+        """The `limit` nearest records matching `where` (None: any record), most similar first."""
         result = self.collection.query(
             query_embeddings=[vector],
             n_results=limit,
@@ -155,19 +176,7 @@ class TimelineIndex:
         vectors = result["embeddings"][0] if result.get("embeddings") is not None else [None] * len(result["ids"][0])
         rows = zip(result["metadatas"][0], result["distances"][0], result["documents"][0], vectors, strict=True)
         for metadata, distance, document, vector in rows:
-            candidates.append(
-                Candidate(
-                    entry_id=str(metadata["entry_id"]),
-                    client_id=int(metadata["client_id"]),
-                    kind=str(metadata["kind"]),
-                    source_type=str(metadata["source_type"]),
-                    source_id=int(metadata["source_id"]),
-                    occurred_at=dt.datetime.fromisoformat(str(metadata["occurred_at"])),
-                    similarity=1.0 - float(distance),
-                    document=document or "",
-                    vector=None if vector is None else np.asarray(vector, dtype=np.float32),
-                )
-            )
+            candidates.append(_candidate(metadata, 1.0 - float(distance), document, vector))
         return candidates
 
     def has(self, workspace_id: int, entry_id: str) -> bool:
@@ -187,6 +196,21 @@ class TimelineIndex:
         metadata[f"built_w{workspace_id}"] = when.isoformat() if when else ""
         with self._write_lock:
             self.collection.modify(metadata=metadata)
+
+
+def _candidate(metadata: Mapping[str, Any], similarity: float, document: str | None, vector: Any) -> Candidate:
+    return Candidate(
+        entry_id=str(metadata["entry_id"]),
+        client_id=int(metadata["client_id"]),
+        kind=str(metadata["kind"]),
+        source_type=str(metadata["source_type"]),
+        source_id=int(metadata["source_id"]),
+        occurred_at=dt.datetime.fromisoformat(str(metadata["occurred_at"])),
+        similarity=similarity,
+        document=document or "",
+        vector=None if vector is None else float32(vector),
+        metadata=metadata,
+    )
 
 
 # ------------------------------------------------------------------------------------------------ opening

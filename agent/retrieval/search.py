@@ -15,11 +15,11 @@ import datetime as dt
 import logging
 import re
 import threading
-from collections.abc import Collection, Sequence
-from typing import Any
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from agent.retrieval.config import RetrievalConfig
@@ -40,6 +40,9 @@ MAX_LIMIT = 50
 OVERFETCH = 3  # candidates per wanted hit: some fail the domain check or a subtype filter
 RERANK_POOL = 50  # nearest neighbours re-ranked with the literal-word boost
 MAX_CANDIDATES = 300
+POST_FILTER_MAX = 600  # deepest unfiltered query worth trying before Chroma's (slow) metadata filter
+POST_FILTER_SLACK = 1.5  # entries are not spread evenly over clients: query a little deeper than the share
+SCAN_MAX_CLIENTS = 3  # scopes this narrow are read whole (a client holds hundreds of entries, not thousands)
 LEXICAL_WEIGHT = 0.2  # similarity + 0.2 x share of the query's words found literally (hybrid ranking)
 NEAR_COPY = 0.95  # cosine above which two entries of one client say the same thing
 COPY_PENALTY = 0.1
@@ -81,18 +84,19 @@ def semantic_search(
     ensure_built(db_session=db_session, index=index, workspace_id=actor.workspace_id, limit=config.auto_build_limit)
     if client_id is not None:  # the filter already names the client; its name in the question is noise
         text = _without_client(text, db_session.get(Client, client_id))
-    where = build_where(actor, clients, type_filter, since, until)
+    scope = SearchScope(actor, clients, type_filter, since, until)
+    share = _scope_share(db_session, actor, clients) if scope.post_filterable else 0.0
     vector = index.embedder.embed_query(text)
     words = ranking_words(text)
     wanted = min(MAX_CANDIDATES, max(RERANK_POOL, limit * OVERFETCH))
     while True:
         try:
-            pool = _query(index, vector, where, wanted)
+            pool, complete = scoped_query(index, vector, scope, share, wanted, needed=limit * OVERFETCH)
         except IndexUnavailableError:
             forget_index(config)  # reopen next time: a damaged store is then set aside and rebuilt
             raise
         hits = _checked_hits(db_session, actor, diversify(pool, words), limit, type_filter, since, until, words)
-        if len(hits) >= limit or len(pool) < wanted or wanted >= MAX_CANDIDATES:
+        if len(hits) >= limit or complete or wanted >= MAX_CANDIDATES:
             return hits[:limit]
         wanted = min(MAX_CANDIDATES, wanted * 3)  # many candidates failed the domain check: look further
 
@@ -139,6 +143,8 @@ def diversify(candidates: Sequence[Candidate], words: Sequence[str]) -> list[Can
     Templated rows (a client's monthly invoices, a ticket logged twice) would otherwise fill every slot
     with one fact; entries of different clients are never copies of each other, however alike their text.
     """
+    import numpy as np  # only searches pay for numpy's import
+
     ranked = sorted(candidates, key=lambda candidate: _rank(candidate, words), reverse=True)
     if len(ranked) < 2:
         return ranked
@@ -160,6 +166,8 @@ def diversify(candidates: Sequence[Candidate], words: Sequence[str]) -> list[Can
 
 
 def _similarities(ranked: Sequence[Candidate]) -> Any:
+    import numpy as np
+
     if all(candidate.vector is not None for candidate in ranked):
         vectors = np.stack([candidate.vector for candidate in ranked if candidate.vector is not None])
         return np.einsum("ij,kj->ik", vectors, vectors)  # no BLAS threads: they stall on a busy machine
@@ -217,7 +225,79 @@ def build_where(
     return {"$and": conditions}
 
 
-def _query(index: TimelineIndex, vector: Any, where: dict[str, Any], wanted: int) -> list[Candidate]:
+@dataclass(frozen=True, slots=True)
+class SearchScope:
+    """What a search may return, as a Chroma filter and as the same test on a candidate's stored metadata."""
+
+    actor: Actor
+    clients: Sequence[int] | None
+    type_filter: TypeFilter
+    since: dt.datetime | None
+    until: dt.datetime | None
+
+    @property
+    def where(self) -> dict[str, Any]:
+        return build_where(self.actor, self.clients, self.type_filter, self.since, self.until)
+
+    @property
+    def post_filterable(self) -> bool:
+        """Kinds and dates are left to the filtered query; tenant, clients and privacy are checked here."""
+        return self.type_filter.selectors is None and self.since is None and self.until is None
+
+    def admits(self, metadata: Mapping[str, Any]) -> bool:
+        if metadata.get("workspace_id") != self.actor.workspace_id:
+            return False
+        if metadata.get("is_private") and metadata.get("author_user_id") != self.actor.user_id:
+            return False
+        return self.clients is None or metadata.get("client_id") in self.clients
+
+
+def _scope_share(db_session: Session, actor: Actor, clients: Sequence[int] | None) -> float:
+    """The share of the tenant's clients in scope: how deep an unfiltered query must go to fill the pool."""
+    if clients is None:
+        return 1.0
+    total = db_session.scalar(select(func.count()).where(Client.workspace_id == actor.workspace_id)) or 1
+    return len(clients) / total
+
+
+class ScopedPool(NamedTuple):
+    candidates: list[Candidate]
+    complete: bool  # nothing else in scope lies nearer: looking deeper cannot find more
+
+
+def scoped_query(
+    index: TimelineIndex, vector: Any, scope: SearchScope, share: float, wanted: int, needed: int
+) -> ScopedPool:
+    """Up to `wanted` nearest entries in scope, in order; at least `needed` unless the scope holds fewer.
+
+    Chroma evaluates a metadata filter over the whole collection before its vector search (hundreds of ms at
+    100,000 entries), while an unfiltered query is a few ms. So a scope of a client or three is read whole
+    (a filter on clients alone is cheap) and ranked exactly; a wider scope is queried unfiltered a little
+    deeper than its share, keeping what the scope admits: the survivors are exactly the scope's nearest, in
+    order. Only when fewer than `needed` survive is the filtered query run."""
+    if scope.clients is not None and len(scope.clients) <= SCAN_MAX_CLIENTS:
+        read = _scan(index, vector, {"client_id": {"$in": list(scope.clients)}}, None)
+        return ScopedPool([c for c in read if scope.admits(c.metadata)][:wanted], complete=True)
+    depth = round(wanted / share * POST_FILTER_SLACK) if share > 0 else POST_FILTER_MAX + 1
+    if depth <= POST_FILTER_MAX:
+        nearest = _query(index, vector, None, depth)
+        kept = [candidate for candidate in nearest if scope.admits(candidate.metadata)]
+        if len(nearest) < depth:  # the collection holds no more
+            return ScopedPool(kept[:wanted], complete=True)
+        if len(kept) >= needed:
+            return ScopedPool(kept[:wanted], complete=False)
+    filtered = _query(index, vector, scope.where, wanted)
+    return ScopedPool(filtered, complete=len(filtered) < wanted)
+
+
+def _scan(index: TimelineIndex, vector: Any, where: dict[str, Any], wanted: int | None) -> list[Candidate]:
+    try:
+        return index.scan(vector, where, wanted)
+    except Exception as problem:
+        raise IndexUnavailableError(f"the timeline index at {index.location} failed a read: {problem}") from problem
+
+
+def _query(index: TimelineIndex, vector: Any, where: dict[str, Any] | None, wanted: int) -> list[Candidate]:
     try:
         return index.query(vector, where, wanted)
     except Exception as problem:

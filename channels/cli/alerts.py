@@ -10,8 +10,6 @@ from sqlalchemy import select
 
 from channels.cli.context import actor_from_email, parse_as_of, unit_of_work
 from channels.cli.output import console, print_json
-from domain.alerts.engine import evaluate_alerts
-from domain.alerts.service import list_alerts
 from domain.enums import AlertSeverity, AlertStatus
 from domain.staff.models import Workspace
 
@@ -29,6 +27,8 @@ def list_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """List the alerts on the clients EMAIL may see, most severe first."""
+    from domain.alerts.service import list_alerts  # imported when the command runs: keeps every command's start fast
+
     with unit_of_work() as session:
         actor = actor_from_email(session, as_email)
         alerts = list_alerts(
@@ -57,6 +57,8 @@ def evaluate_command(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Evaluate every alert rule for every workspace (idempotent: re-runs create no duplicates)."""
+    from domain.alerts.engine import evaluate_alerts  # imported when the command runs: keeps every command's start fast
+
     day = parse_as_of(as_of)
     now = dt.datetime.now(dt.UTC)
     with unit_of_work() as session:

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markdown import Markdown
 from rich.table import Table
 from sqlalchemy import select
 
-from agent.briefing import build_briefing, render_briefing
 from channels.cli.context import actor_from_email, load_settings, open_engine
 from channels.cli.output import console, print_json
-from channels.scheduler.briefings import DeliveryOutcome, send_briefing
 from domain.access import Actor
 from domain.db import make_session_factory, session_scope
 from domain.errors import ValidationError
 from domain.staff.models import User
+
+if TYPE_CHECKING:
+    from channels.scheduler.briefings import DeliveryOutcome
 
 
 def _now(value: str | None) -> dt.datetime:
@@ -37,6 +39,10 @@ def briefing(
     now: str | None = typer.Option(None, "--now", help="Brief as of this time (default: now)."),
 ) -> None:
     """Show (or with --send, deliver) what changed and what to do first."""
+    # The briefing stack (templates, the agent's messages, delivery) loads only when this command runs.
+    from agent.briefing import build_briefing, render_briefing
+    from channels.scheduler.briefings import send_briefing
+
     if everyone == (as_email is not None):
         raise ValidationError("give either --as EMAIL or --all")
     moment = _now(now)

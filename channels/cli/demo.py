@@ -8,7 +8,6 @@ from rich.table import Table
 from channels.cli.context import load_settings, parse_as_of, unit_of_work
 from channels.cli.output import console
 from channels.cli.progress import progress_bar
-from domain.demo import DEMO_STAFF, generate_demo, reset_demo
 
 
 def demo(
@@ -19,7 +18,8 @@ def demo(
     index: bool = typer.Option(True, "--index/--no-index", help="Build the timeline search index afterwards."),
 ) -> None:
     """Load the demo tenant (Demo Co) into the configured database."""
-    from domain.jobs import refresh_derived_data  # heavy: imported when the command runs
+    from domain.demo import DEMO_STAFF, generate_demo, reset_demo  # heavy (faker): imported when the command runs
+    from domain.jobs import refresh_derived_data
 
     day = parse_as_of(as_of)
     with unit_of_work() as session:

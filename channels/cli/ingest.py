@@ -13,9 +13,6 @@ from channels.cli.context import unit_of_work
 from channels.cli.output import console, print_json
 from channels.cli.progress import progress_bar
 from domain.errors import NotFoundError, ValidationError
-from domain.ingest.clients_import import import_clients
-from domain.ingest.contacts_import import import_contacts
-from domain.ingest.events import ingest_events
 from domain.staff.models import Workspace
 
 ingest_app = typer.Typer(help="Ingest platform data.", no_args_is_help=True)
@@ -55,6 +52,8 @@ def events_command(
     path: Path = FileArgument, workspace: str | None = WorkspaceOption, as_json: bool = JsonOption
 ) -> None:
     """Ingest engagement events from JSONL or CSV; re-running the same file adds nothing."""
+    from domain.ingest.events import ingest_events  # imported when the command runs: keeps every command's start fast
+
     with unit_of_work() as session:
         workspace_id = resolve_workspace(session, workspace)
         with progress_bar() as report:
@@ -70,6 +69,9 @@ def events_command(
 
 
 def _run_import(kind: str, path: Path, workspace: str | None, as_json: bool) -> None:
+    from domain.ingest.clients_import import import_clients  # imported when the command runs
+    from domain.ingest.contacts_import import import_contacts
+
     importer = import_clients if kind == "clients" else import_contacts
     with unit_of_work() as session:
         workspace_id = resolve_workspace(session, workspace)

@@ -9,10 +9,7 @@ from rich.table import Table
 
 from channels.cli.context import load_settings, open_engine
 from channels.cli.output import console, print_json
-from channels.scheduler.jobs import JOBS, JobContext, get_job
-from channels.scheduler.runner import run_job_once
 from domain.db import make_session_factory, session_scope
-from domain.scheduling.runs import last_job_runs
 
 app = typer.Typer(help="Scheduled jobs: list them, run one now.", no_args_is_help=True)
 
@@ -20,6 +17,10 @@ app = typer.Typer(help="Scheduled jobs: list them, run one now.", no_args_is_hel
 @app.command("list")
 def list_jobs(as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts.")) -> None:
     """List every job with its cadence (UTC) and its last run."""
+    # The jobs pull in every area they run (briefings, alerts, email): imported when the command runs.
+    from channels.scheduler.jobs import JOBS
+    from domain.scheduling.runs import last_job_runs
+
     engine = open_engine(load_settings())
     try:
         with session_scope(make_session_factory(engine)) as session:
@@ -51,6 +52,9 @@ def run(
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """Run one job now, whichever process leads the scheduler; deliveries stay once per period."""
+    from channels.scheduler.jobs import JobContext, get_job  # imported when the command runs, as above
+    from channels.scheduler.runner import run_job_once
+
     job = get_job(name)
     settings = load_settings()
     engine = open_engine(settings)

@@ -48,8 +48,8 @@ def outcomes(
             f"target: {t.metric} {t.current_value.normalize():f} -> {t.target_value.normalize():f} {t.unit} "
             f"by {t.target_date} ({t.direction.value})"
         )
-    if data.progress and data.progress.latest_value is not None:
-        p = data.progress
+    p = data.progress
+    if p is not None and p.latest_value is not None and p.baseline_value is not None:
         console.print(
             f"progress: {p.baseline_value.normalize():f} -> {p.latest_value.normalize():f} {p.unit}, "
             f"{(p.progress or 0) * 100:.0f}% of the way ({p.status.value})"

@@ -8,12 +8,14 @@ from types import FrameType
 
 from channels.cli.context import load_settings, open_engine
 from channels.cli.output import console
-from channels.scheduler.jobs import JobContext
-from channels.scheduler.runner import LEASE_TTL, LeaderScheduler
 
 
 def scheduler() -> None:
     """Run the scheduler until interrupted (Ctrl-C or SIGTERM); only the lease holder runs jobs."""
+    # The jobs pull in every area they run: imported when the command runs, not by every other command.
+    from channels.scheduler.jobs import JobContext
+    from channels.scheduler.runner import LEASE_TTL, LeaderScheduler
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = load_settings()
     engine = open_engine(settings)

@@ -11,7 +11,6 @@ from sqlalchemy import Engine, select
 from channels.cli.context import load_settings, open_engine
 from channels.cli.output import console
 from domain.db import make_session_factory, session_scope
-from domain.demo import DEMO_WORKSPACE_SLUG
 from domain.errors import ValidationError
 from domain.staff.models import User, Workspace
 
@@ -46,6 +45,8 @@ def _require_free_port(host: str, port: int) -> None:
 
 
 def _print_welcome(engine: Engine, url: str, *, demo: bool, model: str) -> None:
+    from domain.demo import DEMO_WORKSPACE_SLUG  # the demo package loads faker: only when serving
+
     console.print(f"csagent is serving at [bold]{url}[/]  (dashboard {url}/dashboard, API docs {url}/docs)")
     if model == "offline":
         console.print("model: offline planner (running without an LLM; set CSAGENT_MODEL=openai:<model> for one)")

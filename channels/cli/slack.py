@@ -7,8 +7,6 @@ import threading
 from types import FrameType
 from urllib.error import URLError
 
-from slack_sdk.errors import SlackApiError
-
 from channels.cli.context import load_settings, open_engine
 from channels.cli.output import console
 from domain.errors import DomainError, ValidationError
@@ -16,6 +14,8 @@ from domain.errors import DomainError, ValidationError
 
 def slack() -> None:
     """Connect csagent to Slack over Socket Mode (SLACK_BOT_TOKEN, SLACK_APP_TOKEN); Ctrl-C to stop."""
+    from slack_sdk.errors import SlackApiError  # the Slack stack loads only for this command
+
     from channels.slack.socket_mode import run_socket_mode
 
     settings = load_settings()

@@ -15,7 +15,7 @@ from domain.enums import EventType
 # Ids are joined with control characters when rolled up (see domain/usage/rollup_queries.py).
 _PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
 _EVENT_TYPES = ", ".join(member.value for member in EventType)
-_EVENT_TYPE_BY_VALUE = {member.value: member for member in EventType}  # a dict lookup beats EventType(...)
+EVENT_TYPE_BY_VALUE = {member.value: member for member in EventType}  # a dict lookup beats EventType(...)
 # A zero or garbled timestamp (1970, year 20250) would stretch rollups over decades of empty days.
 PLAUSIBLE_YEARS = range(2000, 2100)
 
@@ -42,7 +42,7 @@ def parse_timestamp(value: object) -> dt.datetime:
 
 
 def parse_event_type(value: object) -> EventType:
-    event_type = _EVENT_TYPE_BY_VALUE.get(str(value).strip().lower())
+    event_type = EVENT_TYPE_BY_VALUE.get(str(value).strip().lower())
     if event_type is None:
         raise ValueError(f"unknown event type {value!r} (expected one of {_EVENT_TYPES})")
     return event_type

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from domain.errors import NotFoundError
 from domain.ingest.activity import ActivityMarks
 from domain.ingest.client_lookup import ClientDirectory, UnknownClientError, load_contact_user_refs
+from domain.ingest.event_fast import fast_event
 from domain.ingest.event_rows import EventRow, describe_errors
 from domain.ingest.reports import IngestReport
 from domain.ingest.sources import RecordFile, SourceRecord
@@ -120,30 +121,32 @@ class EventLoader:
 
     def _values(self, fields: dict[str, Any]) -> dict[str, Any] | str:
         """The insert values of a valid row, or why the row is bad."""
+        row = fast_event(fields)
         try:
-            row = EventRow.model_validate(fields)
+            if row is None:
+                row = EventRow.model_validate(fields).__dict__  # a frozen model: read, never written
             client_id = self.directory.resolve(
-                client_id=row.client_id,
-                external_id=row.client_external_id,
-                name=row.client_name,
-                client=row.client,
+                client_id=row["client_id"],
+                external_id=row["client_external_id"],
+                name=row["client_name"],
+                client=row["client"],
             )
         except pydantic.ValidationError as exc:
             return describe_errors(exc)
         except UnknownClientError as exc:
             return str(exc)
-        occurred_at, occurred_on, occurred_hour = event_time_columns(row.occurred_at)
+        occurred_at, occurred_on, occurred_hour = event_time_columns(row["occurred_at"])
         return {
             "workspace_id": self.workspace_id,
-            "event_id": row.event_id,
+            "event_id": row["event_id"],
             "client_id": client_id,
-            "user_ref": row.user_ref,
-            "event_type": row.event_type.value,
-            "feature_key": row.feature_key,
+            "user_ref": row["user_ref"],
+            "event_type": row["event_type"].value,
+            "feature_key": row["feature_key"],
             "occurred_at": occurred_at,
             "occurred_on": occurred_on,
             "occurred_hour": occurred_hour,
-            "session_id": row.session_id,
-            "duration_seconds": row.duration_seconds,
-            "properties": row.properties,
+            "session_id": row["session_id"],
+            "duration_seconds": row["duration_seconds"],
+            "properties": row["properties"],
         }

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import orjson
+
 from domain.errors import ValidationError
 
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson", ".json-lines")
@@ -28,6 +30,35 @@ class SourceRecord:
 def normalize_header(name: str) -> str:
     """'Event ID' -> 'event_id': headers match whatever their case and spacing."""
     return "_".join(name.strip().lower().replace("-", " ").split())
+
+
+def parse_json_line(line: bytes) -> Any:
+    """json.loads' result and errors, ~4x faster: orjson first, json for whatever orjson refuses.
+
+    orjson is stricter (no NaN, no lone surrogates, UTF-8 only), so a line it refuses goes to json,
+    which either reads it too or raises the error the report shows.
+    """
+    try:
+        parsed = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        parsed = None
+    # orjson reads integers beyond 64 bits as floats, where json keeps them exact; floats are rare
+    # in events, so any line with one is read again by json.
+    if parsed is not None and not _has_float(parsed):
+        return parsed
+    # Decoding first skips json's encoding detection, a measurable cost per line.
+    return json.loads(line.decode("utf-8"))
+
+
+def _has_float(value: Any) -> bool:
+    kind = type(value)
+    if kind is not dict and kind is not list:
+        return kind is float
+    for item in value.values() if kind is dict else value:
+        kind = type(item)
+        if kind is float or ((kind is dict or kind is list) and _has_float(item)):
+            return True
+    return False
 
 
 class RecordFile:
@@ -62,8 +93,7 @@ class RecordFile:
             if not line.strip():
                 continue
             try:
-                # Decoding first skips json's encoding detection, a measurable cost per line.
-                fields = json.loads(line.decode("utf-8"))
+                fields = parse_json_line(line)
             except json.JSONDecodeError as exc:
                 yield SourceRecord(number, None, f"bad JSON: {exc.msg} at column {exc.pos + 1}")
                 continue

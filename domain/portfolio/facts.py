@@ -1,10 +1,16 @@
-"""What the portfolio views need about each client, loaded set-based: four queries whatever the size.
+"""What the portfolio views need about each client, loaded set-based: one query whatever the size.
 
 Scores come from HealthSnapshot (model "health"): the latest on or before the day asked. A client with no
 snapshot by `as_of` falls back to its denormalised columns (scores imported or set before any snapshot);
 the earlier score of a comparison has no fallback, since the columns say nothing about the past.
 Churn probability is the 90-day probability of the latest ChurnPrediction on or before `as_of` (the newest
 model's on that day), or None: reading a portfolio never predicts.
+
+Speed (10,000 clients under 300 ms): only the columns the views use are read (no ORM objects, no JSON
+columns), and each client's latest snapshot and prediction are found by a correlated lookup that the unique
+indexes (client_id, day, model_key) and (client_id, day, model_id) answer with one seek per client, so the
+cost follows the number of clients, not the length of their history (ranking every snapshot up to the day
+read them all).
 """
 
 from __future__ import annotations
@@ -12,9 +18,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Row, ScalarSelect, and_, null, select
+from sqlalchemy.orm import Session, aliased
 
 from domain.access import Actor, visible_clients_clause
 from domain.churn.models import ChurnPrediction
@@ -36,7 +43,7 @@ class Score:
     snapshot_id: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen init costs twice as much, and 10,000 are built per summary
 class ClientFacts:
     client_id: int
     name: str
@@ -77,79 +84,115 @@ def portfolio_scope(actor: Actor, csm_user_id: int | None = None) -> ColumnEleme
     return scope if csm_user_id is None else and_(scope, Client.csm_user_id == csm_user_id)
 
 
+CLIENT_COLUMNS = (
+    Client.id,
+    Client.name,
+    Client.contract_tier,
+    Client.industry,
+    Client.region,
+    Client.annual_recurring_revenue,
+    Client.next_renewal_date,
+    Client.csm_user_id,
+    Client.current_health_score,
+    Client.health_status,
+    Client.health_trend,
+    Client.churn_risk_score,
+)
+
+
 def load_facts(
     session: Session, *, where: ColumnElement[bool], as_of: dt.date, then: dt.date | None = None
 ) -> list[ClientFacts]:
     """Facts of the clients matching `where`, ordered by name; `then` is the comparison day, if any."""
-    now_scores = scores_on(session, where, as_of)
-    then_scores = {} if then is None else scores_on(session, where, then)
-    churn = _churn_on(session, where, as_of)
-    rows = session.execute(
-        select(Client, User.name).outerjoin(User, User.id == Client.csm_user_id).where(where).order_by(Client.name)
-    )
-    facts = []
-    for client, csm_name in rows:
-        score = now_scores.get(client.id)
-        probability, prediction_id = churn.get(client.id, (None, None))
-        facts.append(
-            ClientFacts(
-                client_id=client.id,
-                name=client.name,
-                tier=client.contract_tier,
-                industry=client.industry,
-                region=client.region,
-                arr=client.annual_recurring_revenue,
-                next_renewal_date=client.next_renewal_date,
-                csm_user_id=client.csm_user_id,
-                csm_name=csm_name,
-                health=_health(score, client),
-                status=score.status if score else client.health_status,
-                trend=score.trend if score else client.health_trend,
-                snapshot_id=score.snapshot_id if score else None,
-                then=then_scores.get(client.id),
-                churn_probability=probability,
-                prediction_id=prediction_id,
-                churn_risk_score=client.churn_risk_score,
-            )
+    # First each client's row with the ids of its latest snapshots and prediction, then those rows by primary key:
+    # PostgreSQL and SQLite both run the id lookups as index seeks, where a join on "the latest" would tempt
+    # PostgreSQL into hashing every snapshot ever taken.
+    latest = (
+        select(
+            *CLIENT_COLUMNS,
+            User.name.label("csm_name"),
+            _latest_snapshot_id(as_of).label("now_id"),
+            (null() if then is None else _latest_snapshot_id(then)).label("then_id"),
+            _latest_prediction_id(as_of).label("prediction_id"),
         )
-    return facts
-
-
-def _health(score: Score | None, client: Client) -> float | None:
-    if score is not None:
-        return score.value
-    return None if client.current_health_score is None else float(client.current_health_score)
-
-
-def scores_on(session: Session, where: ColumnElement[bool], day: dt.date) -> dict[int, Score]:
-    """Each matching client's latest health snapshot on or before `day`."""
-    rank = func.row_number().over(partition_by=HealthSnapshot.client_id, order_by=HealthSnapshot.day.desc())
-    ranked = (
-        select(HealthSnapshot.id, HealthSnapshot.client_id, HealthSnapshot.overall_score, HealthSnapshot.status,
-               HealthSnapshot.trend, rank.label("rank"))
-        .join(Client, Client.id == HealthSnapshot.client_id)
-        .where(where, HealthSnapshot.model_key == HEALTH_MODEL, HealthSnapshot.day <= day)
-        .subquery()
-    )  # fmt: skip
-    rows = session.execute(select(ranked).where(ranked.c.rank == 1))
-    return {
-        row.client_id: Score(round(float(row.overall_score), 1), HealthStatus(row.status), _trend(row.trend), row.id)
-        for row in rows
-    }
-
-
-def _trend(value: HealthTrend | str | None) -> HealthTrend | None:
-    return None if value is None else HealthTrend(value)
-
-
-def _churn_on(session: Session, where: ColumnElement[bool], day: dt.date) -> dict[int, tuple[float, int]]:
-    order = (ChurnPrediction.day.desc(), ChurnPrediction.model_id.desc())
-    rank = func.row_number().over(partition_by=ChurnPrediction.client_id, order_by=order)
-    ranked = (
-        select(ChurnPrediction.id, ChurnPrediction.client_id, ChurnPrediction.probability_90d, rank.label("rank"))
-        .join(Client, Client.id == ChurnPrediction.client_id)
-        .where(where, ChurnPrediction.day <= day)
-        .subquery()
+        .outerjoin(User, User.id == Client.csm_user_id)
+        .where(where)
+        .cte("latest")
+        .prefix_with("MATERIALIZED")  # inlined, SQLite would run each lookup twice (in the join and the select)
     )
-    rows = session.execute(select(ranked).where(ranked.c.rank == 1))
-    return {row.client_id: (float(row.probability_90d), row.id) for row in rows}
+    now_score, then_score = aliased(HealthSnapshot, name="now_score"), aliased(HealthSnapshot, name="then_score")
+    churn = aliased(ChurnPrediction, name="churn")
+    query = (
+        select(latest, *_score_columns(now_score), *_score_columns(then_score if then else None))
+        .add_columns(churn.probability_90d)
+        .outerjoin(now_score, now_score.id == latest.c.now_id)
+        .outerjoin(churn, churn.id == latest.c.prediction_id)
+        .order_by(latest.c.name)
+    )
+    if then is not None:
+        query = query.outerjoin(then_score, then_score.id == latest.c.then_id)
+    session.flush()  # the Core connection below skips the ORM's autoflush (and its per-row loading overhead)
+    return [_facts(row) for row in session.connection().execute(query)]
+
+
+def _score_columns(snapshot: Any) -> tuple[Any, ...]:
+    """Score, status and trend of a joined snapshot; NULLs when there is no comparison day."""
+    if snapshot is None:
+        return (null(), null(), null())
+    return (snapshot.overall_score, snapshot.status, snapshot.trend)
+
+
+def _latest_snapshot_id(day: dt.date) -> ScalarSelect[int]:
+    """The client's latest health snapshot on or before `day`."""
+    earlier = aliased(HealthSnapshot)
+    return (
+        select(earlier.id)
+        .where(earlier.client_id == Client.id, earlier.model_key == HEALTH_MODEL, earlier.day <= day)
+        .order_by(earlier.day.desc())
+        .limit(1)
+        .correlate(Client)
+        .scalar_subquery()
+    )
+
+
+def _latest_prediction_id(day: dt.date) -> ScalarSelect[int]:
+    """The client's latest churn prediction on or before `day`, the newest model's when a day has several."""
+    earlier = aliased(ChurnPrediction)
+    return (
+        select(earlier.id)
+        .where(earlier.client_id == Client.id, earlier.day <= day)
+        .order_by(earlier.day.desc(), earlier.model_id.desc())
+        .limit(1)
+        .correlate(Client)
+        .scalar_subquery()
+    )
+
+
+def _facts(row: Row[Any]) -> ClientFacts:
+    (client_id, name, tier, industry, region, arr, renewal, csm_user_id, column_health, column_status,
+     column_trend, churn_risk_score, csm_name, now_id, then_id, prediction_id,
+     now_value, now_status, now_trend, then_value, then_status, then_trend, probability) = row  # fmt: skip
+    scored = now_id is not None
+    if scored:
+        health: float | None = round(float(now_value), 1)
+    else:
+        health = None if column_health is None else float(column_health)
+    return ClientFacts(
+        client_id=client_id,
+        name=name,
+        tier=tier,
+        industry=industry,
+        region=region,
+        arr=arr,
+        next_renewal_date=renewal,
+        csm_user_id=csm_user_id,
+        csm_name=csm_name,
+        health=health,
+        status=now_status if scored else column_status,
+        trend=now_trend if scored else column_trend,
+        snapshot_id=now_id,
+        then=None if then_id is None else Score(round(float(then_value), 1), then_status, then_trend, then_id),
+        churn_probability=None if probability is None else float(probability),
+        prediction_id=prediction_id,
+        churn_risk_score=churn_risk_score,
+    )

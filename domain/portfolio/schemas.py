@@ -29,7 +29,7 @@ class Breakdown(BaseModel):
     arr_at_risk: Decimal
 
 
-class PortfolioSummary(BaseModel):
+class PortfolioOverview(BaseModel):
     """Seed 004 summary cards and breakdowns for the actor's current clients (or one CSM's)."""
 
     as_of: dt.date
@@ -51,6 +51,12 @@ class PortfolioSummary(BaseModel):
     average_health_change: float | None
     previous_at_risk_count: int  # today's clients that were AT_RISK or CRITICAL then
     at_risk_change: int
+
+
+class PortfolioSummary(PortfolioOverview):
+    """The overview plus where its numbers came from, for grounding an answer (the dashboard needs only the
+    overview: for a VP these are 10,000 client ids and twice as many snapshot ids)."""
+
     client_ids: list[int]
     snapshot_ids: list[int]  # the snapshots the current and previous numbers came from
 

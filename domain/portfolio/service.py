@@ -8,7 +8,7 @@ Where the numbers come from is in domain/portfolio/facts.py, the formulas in dom
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -22,13 +22,12 @@ from domain.portfolio.facts import ClientFacts, check_csm_filter, load_facts, po
 from domain.portfolio.schemas import (
     AtRiskClient,
     AtRiskList,
-    Breakdown,
     PortfolioSummary,
     RenewalBucketTotal,
     RenewalItem,
     RenewalList,
-    StatusCount,
 )
+from domain.portfolio.tally import arr_of, breakdown, csm_key, distribution, tally
 
 MAX_DAYS = 365
 MAX_LIMIT = 200
@@ -43,80 +42,33 @@ def portfolio_summary(
     check_csm_filter(db_session, actor, csm_user_id)
     previous_day = as_of - dt.timedelta(days=compare_days)
     facts = load_facts(db_session, where=portfolio_scope(actor, csm_user_id), as_of=as_of, then=previous_day)
-    at_risk = [fact for fact in facts if rules.is_at_risk(fact.status)]
-    total_arr, arr_at_risk = _arr(facts), _arr(at_risk)
-    average_now = rules.average(fact.health for fact in facts)
-    average_then = rules.average(fact.then.value if fact.then else None for fact in facts)
+    now = tally(facts)
+    average_then = rules.average([fact.then.value for fact in facts if fact.then])
     at_risk_then = sum(1 for fact in facts if fact.then is not None and rules.is_at_risk(fact.then.status))
     snapshots = {fact.snapshot_id for fact in facts} | {fact.then.snapshot_id for fact in facts if fact.then}
     return PortfolioSummary(
         as_of=as_of,
         csm_user_id=csm_user_id,
-        total_clients=len(facts),
-        scored_clients=sum(1 for fact in facts if fact.health is not None),
-        at_risk_count=len(at_risk),
-        average_health=average_now,
-        total_arr=total_arr,
-        arr_at_risk=arr_at_risk,
-        arr_at_risk_share=rules.share(arr_at_risk, total_arr),
-        distribution=_distribution(facts),
-        by_tier=_breakdown(facts, lambda fact: (fact.tier.value, fact.tier.value.title())),
-        by_industry=_breakdown(facts, lambda fact: (fact.industry, fact.industry)),
-        by_csm=_breakdown(facts, _csm_key),
-        by_region=_breakdown(facts, lambda fact: (fact.region or "none", fact.region or "Unknown")),
+        total_clients=now.clients,
+        scored_clients=len(now.healths),
+        at_risk_count=now.at_risk,
+        average_health=now.average_health,
+        total_arr=now.arr,
+        arr_at_risk=now.arr_at_risk,
+        arr_at_risk_share=rules.share(now.arr_at_risk, now.arr),
+        distribution=distribution(facts),
+        by_tier=breakdown(facts, lambda fact: (fact.tier.value, fact.tier.value.title())),
+        by_industry=breakdown(facts, lambda fact: (fact.industry, fact.industry)),
+        by_csm=breakdown(facts, csm_key),
+        by_region=breakdown(facts, lambda fact: (fact.region or "none", fact.region or "Unknown")),
         previous_day=previous_day,
         previous_average_health=average_then,
-        average_health_change=rules.change(average_now, average_then),
+        average_health_change=rules.change(now.average_health, average_then),
         previous_at_risk_count=at_risk_then,
-        at_risk_change=len(at_risk) - at_risk_then,
+        at_risk_change=now.at_risk - at_risk_then,
         client_ids=[fact.client_id for fact in facts],
         snapshot_ids=sorted(snapshot for snapshot in snapshots if snapshot is not None),
     )
-
-
-def _arr(facts: Iterable[ClientFacts]) -> Decimal:
-    return sum((fact.arr or Decimal(0) for fact in facts), Decimal(0))
-
-
-def _distribution(facts: Sequence[ClientFacts]) -> list[StatusCount]:
-    statuses: list[HealthStatus | None] = [*HealthStatus, None]
-    return [
-        StatusCount(
-            status=status,
-            clients=sum(1 for fact in facts if fact.status == status),
-            arr=_arr(fact for fact in facts if fact.status == status),
-        )
-        for status in statuses
-    ]
-
-
-def _csm_key(fact: ClientFacts) -> tuple[str, str]:
-    if fact.csm_user_id is None:
-        return "none", "Unassigned"
-    return str(fact.csm_user_id), fact.csm_name or f"user {fact.csm_user_id}"
-
-
-def _breakdown(facts: Sequence[ClientFacts], key_of: Callable[[ClientFacts], tuple[str, str]]) -> list[Breakdown]:
-    """One row per key, largest ARR first."""
-    groups: dict[str, list[ClientFacts]] = {}
-    labels: dict[str, str] = {}
-    for fact in facts:
-        key, label = key_of(fact)
-        groups.setdefault(key, []).append(fact)
-        labels[key] = label
-    rows = [
-        Breakdown(
-            key=key,
-            label=labels[key],
-            clients=len(members),
-            arr=_arr(members),
-            average_health=rules.average(member.health for member in members),
-            at_risk=sum(1 for member in members if rules.is_at_risk(member.status)),
-            arr_at_risk=_arr(member for member in members if rules.is_at_risk(member.status)),
-        )
-        for key, members in groups.items()
-    ]
-    return sorted(rows, key=lambda row: (-row.arr, row.label, row.key))
 
 
 def list_at_risk_clients(
@@ -233,8 +185,8 @@ def list_renewals(
         within_days=within_days,
         renewals=items,
         buckets=buckets,
-        total_arr=_arr(renewing),
-        arr_at_risk=_arr(fact for fact in renewing if rules.is_at_risk(fact.status)),
+        total_arr=arr_of(renewing),
+        arr_at_risk=arr_of(fact for fact in renewing if rules.is_at_risk(fact.status)),
         client_ids=[item.client_id for item in items],
     )
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, bindparam, case, func, select, text
+from sqlalchemy import ColumnElement, and_, case, func, select, text
 from sqlalchemy.orm import Session
 
 from domain.activities.models import Activity
@@ -20,9 +21,10 @@ from domain.billing.models import Invoice
 from domain.clients.models import Client, Contact
 from domain.enums import ContactRole, ContractTier, InvoiceStatus, SurveyKind, TicketSeverity
 from domain.onboarding.models import Milestone, OnboardingProgress
+from domain.scoring.usage_inputs import add_all_feature_use, add_usage
 from domain.seasonality import expected_usage_factor, load_seasonality
 from domain.support.models import SupportTicket, SurveyResponse
-from domain.usage.models import EngagementEvent, UsageRollup
+from domain.usage.models import EngagementEvent
 
 KEY_CONTACT_ROLES = (ContactRole.CHAMPION, ContactRole.EXECUTIVE_SPONSOR, ContactRole.ADMIN)
 
@@ -74,11 +76,6 @@ class ClientInputs:
     overdue_amount: Decimal = Decimal(0)
 
 
-def _window(as_of: dt.date, days: int, *, ending_days_before: int = 0) -> tuple[dt.date, dt.date]:
-    end = as_of - dt.timedelta(days=ending_days_before)
-    return end - dt.timedelta(days=days - 1), end
-
-
 def _client_filter(workspace_id: int, client_ids: Collection[int] | None) -> ColumnElement[bool]:
     condition = Client.workspace_id == workspace_id
     if client_ids is not None:
@@ -87,21 +84,52 @@ def _client_filter(workspace_id: int, client_ids: Collection[int] | None) -> Col
 
 
 def gather_inputs(
-    *, db_session: Session, workspace_id: int, as_of: dt.date, client_ids: Collection[int] | None = None
+    *,
+    db_session: Session,
+    workspace_id: int,
+    as_of: dt.date,
+    client_ids: Collection[int] | None = None,
+    feature_keys: Collection[str] | None = None,
 ) -> dict[int, ClientInputs]:
-    """Collect the scoring inputs of every (or the given) client of a workspace as of a day."""
+    """Collect the scoring inputs of every (or the given) client of a workspace as of a day.
+
+    With `feature_keys` (what scoring passes), only those features' use in the last 30 days is counted,
+    all a score reads, and feature_uses_prev_30d stays empty: much cheaper than expanding every rollup's
+    feature counts over both windows, which is what callers get without it.
+    """
     scope = _client_filter(workspace_id, client_ids)
-    inputs = _base_inputs(db_session, scope, as_of)
-    seasons = load_seasonality(db_session=db_session, workspace_id=workspace_id)
-    for item in inputs.values():
-        item.seasonal_factor = expected_usage_factor(item.segment, as_of.month, seasons)
-    _add_usage(db_session, scope, as_of, inputs)
-    _add_feature_use(db_session, workspace_id, client_ids, as_of, inputs)
-    _add_support(db_session, scope, as_of, inputs)
-    _add_relationship(db_session, scope, as_of, inputs)
-    _add_contract(db_session, scope, as_of, inputs)
-    _add_progress(db_session, scope, as_of, inputs)
+    with _without_jit(db_session):
+        inputs = _base_inputs(db_session, scope, as_of)
+        seasons = load_seasonality(db_session=db_session, workspace_id=workspace_id)
+        for item in inputs.values():
+            item.seasonal_factor = expected_usage_factor(item.segment, as_of.month, seasons)
+        if not add_usage(db_session, scope, as_of, inputs, feature_keys):
+            add_all_feature_use(db_session, workspace_id, client_ids, as_of, inputs)
+        _add_support(db_session, scope, as_of, inputs)
+        _add_relationship(db_session, scope, as_of, inputs)
+        _add_contract(db_session, scope, as_of, inputs)
+        _add_progress(db_session, scope, as_of, inputs)
     return inputs
+
+
+@contextmanager
+def _without_jit(session: Session) -> Iterator[None]:
+    """Turn PostgreSQL's JIT off for these queries, then restore it for the rest of the transaction.
+
+    The grouped rollup reads cross JIT's cost thresholds (json_each alone is estimated at 100 rows a call),
+    and compiling them with full optimisation took seconds, longer than running them.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    previous = session.execute(text("SELECT current_setting('jit', true)")).scalar_one()
+    if previous is None:  # a server built without JIT
+        yield
+        return
+    session.execute(text("SELECT set_config('jit', 'off', true)"))
+    yield
+    # Not in a `finally`: after an error the transaction is aborted and rolled back, which undoes SET LOCAL anyway.
+    session.execute(text("SELECT set_config('jit', :previous, true)"), {"previous": previous})
 
 
 def _base_inputs(session: Session, scope: ColumnElement[bool], as_of: dt.date) -> dict[int, ClientInputs]:
@@ -127,118 +155,6 @@ def _base_inputs(session: Session, scope: ColumnElement[bool], as_of: dt.date) -
         )
         for client_id, tier, segment, licensed_users, modules, renewal in rows
     }
-
-
-def _add_usage(session: Session, scope: ColumnElement[bool], as_of: dt.date, inputs: dict[int, ClientInputs]) -> None:
-    start7, _ = _window(as_of, 7)
-    start14, _ = _window(as_of, 14)
-    start30, _ = _window(as_of, 30)
-    start_prev, end_prev = _window(as_of, 30, ending_days_before=30)
-    dau = UsageRollup.daily_active_users
-
-    def avg_between(start: dt.date, end: dt.date) -> ColumnElement[float]:
-        return func.avg(case((UsageRollup.day.between(start, end), dau)))
-
-    rows = session.execute(
-        select(
-            UsageRollup.client_id,
-            avg_between(start7, as_of),
-            avg_between(start30, as_of),
-            avg_between(start_prev, end_prev),
-            func.max(case((UsageRollup.day == as_of, UsageRollup.weekly_active_users))),
-            func.max(case((UsageRollup.day == as_of, UsageRollup.monthly_active_users))),
-            func.max(case((UsageRollup.total_actions > 0, UsageRollup.day))),
-            func.sum(case((UsageRollup.day >= start30, UsageRollup.total_sessions), else_=0)),
-            func.sum(case((UsageRollup.day >= start30, UsageRollup.total_actions), else_=0)),
-            func.count(case((and_(UsageRollup.day >= start30, UsageRollup.total_actions > 0), 1))),
-            func.sum(case((UsageRollup.day >= start7, UsageRollup.total_actions), else_=0)),
-            func.sum(
-                case(
-                    (
-                        UsageRollup.day.between(start14, start7 - dt.timedelta(days=1)),
-                        UsageRollup.total_actions,
-                    ),
-                    else_=0,
-                )
-            ),
-        )
-        .join(Client, Client.id == UsageRollup.client_id)
-        .where(scope, UsageRollup.day.between(start_prev, as_of))
-        .group_by(UsageRollup.client_id)
-    )
-    for (
-        client_id,
-        dau7,
-        dau30,
-        dau_prev,
-        wau,
-        mau,
-        last_day,
-        sessions,
-        actions,
-        days,
-        week,
-        prev_week,
-    ) in rows:
-        item = inputs[client_id]
-        item.dau_7d = None if dau7 is None else float(dau7)
-        item.dau_30d = None if dau30 is None else float(dau30)
-        item.dau_prev_30d = None if dau_prev is None else float(dau_prev)
-        item.wau, item.mau = wau, mau
-        item.last_active_day = _as_date(last_day)
-        item.sessions_30d, item.actions_30d = int(sessions or 0), int(actions or 0)
-        item.active_days_30d, item.actions_7d, item.actions_prev_7d = (
-            days,
-            int(week or 0),
-            int(prev_week or 0),
-        )
-
-
-def _as_date(value: dt.date | str | None) -> dt.date | None:
-    # SQLite returns MAX() over a DATE column as text.
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
-
-
-# Feature counts live in a JSON column; expanding it in SQL (json_each / json_each_text) keeps this one
-# grouped query instead of decoding every rollup row in Python, which dominated recompute time.
-_FEATURE_USE_SQL = {
-    "sqlite": """
-        SELECT r.client_id, r.day >= :recent_start AS recent, j.key, SUM(j.value)
-        FROM usage_rollups AS r JOIN clients AS c ON c.id = r.client_id, json_each(r.feature_counts) AS j
-        WHERE c.workspace_id = :workspace_id AND r.day BETWEEN :start AND :end AND r.total_actions > 0 {clients}
-        GROUP BY r.client_id, recent, j.key""",
-    "postgresql": """
-        SELECT r.client_id, r.day >= :recent_start AS recent, j.key, SUM(j.value::bigint)
-        FROM usage_rollups AS r JOIN clients AS c ON c.id = r.client_id
-        CROSS JOIN LATERAL json_each_text(r.feature_counts) AS j(key, value)
-        WHERE c.workspace_id = :workspace_id AND r.day BETWEEN :start AND :end AND r.total_actions > 0 {clients}
-        GROUP BY r.client_id, recent, j.key""",
-}
-
-
-def _add_feature_use(
-    session: Session,
-    workspace_id: int,
-    client_ids: Collection[int] | None,
-    as_of: dt.date,
-    inputs: dict[int, ClientInputs],
-) -> None:
-    start30, _ = _window(as_of, 30)
-    start_prev, _ = _window(as_of, 30, ending_days_before=30)
-    sql = _FEATURE_USE_SQL[session.get_bind().dialect.name]
-    params: dict[str, object] = {
-        "workspace_id": workspace_id,
-        "start": start_prev,
-        "end": as_of,
-        "recent_start": start30,
-    }
-    statement = text(sql.format(clients="AND r.client_id IN :client_ids" if client_ids is not None else ""))
-    if client_ids is not None:
-        statement = statement.bindparams(bindparam("client_ids", expanding=True))
-        params["client_ids"] = list(client_ids)
-    for client_id, recent, key, uses in session.execute(statement, params):
-        target = inputs[client_id].feature_uses_30d if recent else inputs[client_id].feature_uses_prev_30d
-        target[key] = int(uses)
 
 
 def _add_support(session: Session, scope: ColumnElement[bool], as_of: dt.date, inputs: dict[int, ClientInputs]) -> None:

@@ -27,14 +27,22 @@ class Reading:
 class MetricContext:
     features: Mapping[str, tuple[str, float]]  # feature key -> (module, expected uses per 30 days)
     params: Mapping[str, Any] = field(default_factory=dict)  # the component's own parameters
+    # _licensed per licensed-module list: a Scorer shares one context across every client it scores.
+    licensed_memo: dict[tuple[str, ...], dict[str, float]] = field(default_factory=dict, compare=False, repr=False)
 
 
 Metric = Callable[[ClientInputs, MetricContext], Reading | None]
 
 
 def _licensed(inputs: ClientInputs, ctx: MetricContext) -> dict[str, float]:
-    modules = set(inputs.licensed_modules)
-    return {key: expected for key, (module, expected) in ctx.features.items() if module in modules}
+    """Licensed feature key -> expected uses per 30 days; shared between calls, so never mutate it."""
+    modules = tuple(inputs.licensed_modules)
+    licensed = ctx.licensed_memo.get(modules)
+    if licensed is None:
+        wanted = set(modules)
+        licensed = {key: expected for key, (module, expected) in ctx.features.items() if module in wanted}
+        ctx.licensed_memo[modules] = licensed
+    return licensed
 
 
 def _linear(value: float, zero_at: float, full_at: float) -> float:

@@ -8,11 +8,14 @@ columns' own bind processors, so what is stored is exactly what SQLAlchemy would
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Insert, Table, insert
 from sqlalchemy.orm import Session
+
+from domain.usage.bind_values import bind_processor
 
 
 def insert_rows(db_session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -35,17 +38,25 @@ def executemany_bound(
     compiled = statement.compile(dialect=dialect, column_keys=list(columns))
     if compiled.positiontup is None:
         raise NotImplementedError(f"{dialect.name} does not use a positional paramstyle")
-    # dialect_impl: a TypeDecorator's own bind_processor would skip its dialect-level implementation.
+    names = compiled.positiontup
+    # itemgetter of one name returns the bare value, not a 1-tuple.
+    pick = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
     binders = [
-        (name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in compiled.positiontup
+        (position, bind) for position, name in enumerate(names) if (bind := bind_processor(table.c[name].type, dialect))
     ]
-    values = [tuple([bind(row[name]) if bind else row[name] for name, bind in binders]) for row in rows]
+    values = [_bound(list(pick(row)), binders) for row in rows]
     cursor = db_session.connection().connection.cursor()
     try:
         cursor.executemany(str(compiled), values)
         return int(cursor.rowcount)
     finally:
         cursor.close()
+
+
+def _bound(values: list[Any], binders: Sequence[tuple[int, Callable[[Any], Any]]]) -> list[Any]:
+    for position, bind in binders:
+        values[position] = bind(values[position])
+    return values
 
 
 def copy_rows(db_session: Session, table_name: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -64,6 +75,8 @@ def copy_values(row: dict[str, Any], columns: Sequence[str], json_positions: Seq
     """The row's values in column order, JSON serialised as COPY expects it."""
     values = [row[name] for name in columns]
     for position in json_positions:
-        if values[position] is not None:
-            values[position] = json.dumps(values[position])
+        value = values[position]
+        if value is not None:
+            # Most rollup counts are empty objects.
+            values[position] = "{}" if type(value) is dict and not value else json.dumps(value)
     return values

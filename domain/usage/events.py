@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 
+from psycopg.errors import UniqueViolation
 from sqlalchemy import Column, MetaData, Table, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -72,7 +73,8 @@ def insert_events(*, db_session: Session, rows: Sequence[dict[str, Any]]) -> int
         return 0
     dialect = db_session.get_bind().dialect.name
     if dialect == "postgresql":
-        return _copy_then_insert(db_session, rows)
+        copied = _copy_new_rows(db_session, rows)
+        return _copy_then_insert(db_session, rows) if copied is None else copied
     if dialect == "sqlite":
         return _insert_many(db_session, rows)
     raise NotImplementedError(f"event ingestion supports SQLite and PostgreSQL, not {dialect}")
@@ -82,6 +84,29 @@ def _insert_many(db_session: Session, rows: Sequence[dict[str, Any]]) -> int:
     statement = sqlite.insert(_events).on_conflict_do_nothing(index_elements=EVENT_KEY)
     # sqlite3 sums rowcount over the batch; rows skipped on conflict do not count.
     return executemany_bound(db_session, statement, _events, EVENT_COLUMNS, rows)
+
+
+def _copy_new_rows(db_session: Session, rows: Sequence[dict[str, Any]]) -> int | None:
+    """COPY straight into the events table when no row is stored yet; None (nothing written) otherwise.
+
+    The server then writes each row once instead of into staging and again into the table. A batch
+    whose first event is stored already (a file loaded again) does not try; any other conflict rolls
+    back to the savepoint and leaves the batch to _copy_then_insert.
+    """
+    first = rows[0]
+    stored = select(_events.c.id).where(
+        _events.c.workspace_id == first["workspace_id"], _events.c.event_id == first["event_id"]
+    )
+    connection = db_session.connection()  # not the session: no autoflush from the writer thread
+    if connection.scalar(stored) is not None:
+        return None
+    values = (copy_values(row, EVENT_COLUMNS, _JSON_POSITIONS) for row in rows)
+    try:
+        with connection.begin_nested():
+            copy_rows(db_session, _events.name, EVENT_COLUMNS, values)
+    except UniqueViolation:
+        return None
+    return len(rows)
 
 
 def _copy_then_insert(db_session: Session, rows: Sequence[dict[str, Any]]) -> int:

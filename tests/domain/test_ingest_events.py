@@ -255,6 +255,25 @@ def test_bulk_inserted_events_are_stored_as_the_orm_stores_them(db_session: Sess
     assert bulk_row == orm_row
 
 
+def test_bulk_insert_skips_stored_events_wherever_they_sit_in_a_batch(db_session: Session, client: Client) -> None:
+    # PostgreSQL copies a batch straight in unless its first event is stored; a later conflict falls back.
+    occurred_at, occurred_on, occurred_hour = event_time_columns(dt.datetime(2025, 3, 3, 9, tzinfo=dt.UTC))
+    values = {"workspace_id": client.workspace_id, "client_id": client.id, "user_ref": "u1", "event_type": "login",
+              "feature_key": None, "occurred_at": occurred_at, "occurred_on": occurred_on,
+              "occurred_hour": occurred_hour, "session_id": None, "duration_seconds": None,
+              "properties": None}  # fmt: skip
+
+    def rows(*event_ids: str) -> list[dict[str, object]]:
+        return [{"event_id": event_id, **values} for event_id in event_ids]
+
+    assert insert_events(db_session=db_session, rows=rows("a")) == 1
+    assert insert_events(db_session=db_session, rows=rows("b", "a", "c")) == 2
+    assert insert_events(db_session=db_session, rows=rows("a", "d")) == 1
+    assert insert_events(db_session=db_session, rows=rows("e", "e")) == 1
+    stored = db_session.scalars(select(EngagementEvent.event_id).where(EngagementEvent.client_id == client.id))
+    assert sorted(stored) == ["a", "b", "c", "d", "e"]
+
+
 @pytest.mark.parametrize("threaded", [True, False])
 def test_batch_writer_keeps_order_and_raises_the_first_error(threaded: bool) -> None:
     written: list[int] = []

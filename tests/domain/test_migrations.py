@@ -17,5 +17,5 @@ def test_migrated_schema_matches_models(engine: Engine) -> None:
 
 
 def test_database_is_at_head(engine: Engine) -> None:
-    assert head_revision() == "0002"
+    assert head_revision() == "0003"
     assert is_up_to_date(engine)

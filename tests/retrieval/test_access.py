@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from agent.retrieval.guard import recheck
 from agent.retrieval.index import Candidate
-from agent.retrieval.search import build_where, semantic_search
+from agent.retrieval.search import SearchScope, build_where, scoped_query, semantic_search
 from agent.retrieval.sync import sync_workspace
 from domain.access import Actor
 from domain.activities.models import Note
@@ -154,3 +154,30 @@ def test_type_and_date_filters(built: Env) -> None:
         limit=10,
     )
     assert window == [f"activity:{world.rows['acme_sso']}"]
+
+
+@pytest.mark.parametrize(
+    ("path", "clients", "share"),
+    [
+        ("scan of a narrow scope", "acme", 0.5),
+        ("unfiltered query, kept by the scope", None, 1.0),
+        ("filtered query", "many", 0.0001),
+    ],
+)
+def test_every_query_path_keeps_to_tenant_clients_and_privacy(
+    built: Env, path: str, clients: str | None, share: float
+) -> None:
+    """Whichever way the index is read (chosen by how wide the scope is), the same scope comes back."""
+    world = built.world
+    scope_clients = {"acme": [world.acme], "many": [world.acme, 10_001, 10_002, 10_003], None: None}[clients]
+    for actor in (world.jane, world.omar, world.vera, world.ben):
+        scope = SearchScope(actor, scope_clients, parse_types(None), None, None)
+        vector = built.index.embedder.embed_query("budget cuts and spending freezes")
+        found, _complete = scoped_query(built.index, vector, scope, share, 50, needed=15)
+        assert found or actor in (world.omar, world.ben), (path, actor.email)  # their tenant or portfolio only
+        for candidate in found:
+            assert candidate.metadata["workspace_id"] == actor.workspace_id, path
+            assert scope_clients is None or candidate.client_id in scope_clients, path
+            assert not candidate.metadata["is_private"] or candidate.metadata["author_user_id"] == actor.user_id, path
+        expected = built.index.collection.get(where=scope.where, include=[])["ids"]
+        assert len(found) == min(50, len(expected)), path  # nothing in scope was missed either

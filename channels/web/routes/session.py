@@ -60,6 +60,8 @@ def _start_session(session: Session, actor: Actor, request: Request, response: R
     assert user is not None  # the actor was just resolved from this user
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(hours=SESSION_HOURS)
     _row, plain = issue_token(session, user, name="web session", expires_at=expires)
+    # Committed before the response leaves: the browser's next request (often immediate) must find the token.
+    session.commit()
     response.set_cookie(
         SESSION_COOKIE,
         plain,
