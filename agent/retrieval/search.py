@@ -286,8 +286,12 @@ def scoped_query(
             return ScopedPool(kept[:wanted], complete=True)
         if len(kept) >= needed:
             return ScopedPool(kept[:wanted], complete=False)
-    filtered = _query(index, vector, scope.where, wanted)
-    return ScopedPool(filtered, complete=len(filtered) < wanted)
+    if scope.clients is None or not scope.post_filterable:
+        filtered = _query(index, vector, scope.where, wanted)
+        return ScopedPool(filtered, complete=len(filtered) < wanted)
+    # One condition on clients costs a fraction of the full conjunction; tenant and privacy are checked here.
+    read = _query(index, vector, {"client_id": {"$in": list(scope.clients)}}, wanted)
+    return ScopedPool([c for c in read if scope.admits(c.metadata)], complete=len(read) < wanted)
 
 
 def _scan(index: TimelineIndex, vector: Any, where: dict[str, Any], wanted: int | None) -> list[Candidate]:
