@@ -28,8 +28,9 @@ from domain.migrate import upgrade
 from domain.scoring.configs import active_configs, pick_config
 from domain.scoring.engine import score_client
 from domain.scoring.inputs import ClientInputs, gather_inputs, licensed_feature_expectations
-from domain.scoring.models import ScoreConfig
+from domain.scoring.models import HealthSnapshot, ScoreConfig
 from domain.scoring.recompute import recompute_scores
+from domain.scoring.rules import trend
 from domain.staff.models import User, Workspace
 from domain.usage.models import UsageRollup
 from evals.bench.naive_inputs import naive_client_inputs
@@ -156,26 +157,76 @@ def _insert_rollups(session: Session, client_ids: list[int], days: int, as_of: d
 def _per_client_loop(
     session: Session, workspace_id: int, client_ids: list[int], as_of: dt.date
 ) -> tuple[float, float, bool]:
-    """The naive way: load each client's ORM rows and score it, one at a time.
+    """The naive way: load each client's ORM rows, score it and write its snapshot, one client at a time.
 
-    Returns (seconds, CPU seconds of this process, whether it scores every client as the set-based path does).
+    It does the same work as the set-based recompute (inputs, score, trend against the snapshot a window
+    earlier, the day's snapshot replaced, the client row updated), inside a savepoint rolled back afterwards
+    so the database keeps the set-based result. Returns (seconds, CPU seconds of this process, whether it
+    scores every client as the set-based path does).
     """
     features = licensed_feature_expectations(db_session=session, workspace_id=workspace_id)
     configs = active_configs(db_session=session, workspace_id=workspace_id, model_key="health")
     started, cpu_started = time.perf_counter(), time.process_time()
     naive = {}
+    savepoint = session.begin_nested()
     for client_id in client_ids:
         item = naive_client_inputs(session, client_id, as_of)
         config = pick_config(configs, tier=item.tier, segment=item.segment)
-        naive[client_id] = score_client(
-            components=config.components, bands=config.bands, inputs=item, features=features
-        )
+        outcome = score_client(components=config.components, bands=config.bands, inputs=item, features=features)
+        naive[client_id] = outcome
+        if outcome is not None:
+            _write_like_a_loop(session, client_id, as_of, config, outcome)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    savepoint.rollback()
     set_based = gather_inputs(db_session=session, workspace_id=workspace_id, as_of=as_of, client_ids=client_ids)
     agrees = set(naive) == set(set_based) and all(
         naive[client_id] == _score(configs, inputs, features) for client_id, inputs in set_based.items()
     )
     return seconds, cpu_seconds, agrees
+
+
+def _write_like_a_loop(session: Session, client_id: int, day: dt.date, config: ScoreConfig, outcome: Any) -> None:
+    window = int(config.trend_rules.get("window_days", 30))
+    earlier = session.scalar(
+        sa.select(HealthSnapshot).where(
+            HealthSnapshot.client_id == client_id,
+            HealthSnapshot.model_key == "health",
+            HealthSnapshot.day == day - dt.timedelta(days=window),
+        )
+    )
+    for stale in session.scalars(
+        sa.select(HealthSnapshot).where(
+            HealthSnapshot.client_id == client_id, HealthSnapshot.model_key == "health", HealthSnapshot.day == day
+        )
+    ):
+        session.delete(stale)
+    session.flush()
+    direction = trend(
+        outcome.overall,
+        earlier.overall_score if earlier else None,
+        delta=float(config.trend_rules.get("delta", 5)),
+    )
+    session.add(
+        HealthSnapshot(
+            client_id=client_id,
+            day=day,
+            model_key="health",
+            overall_score=outcome.overall,
+            status=outcome.status,
+            trend=direction,
+            components=outcome.components,
+            raw_inputs=outcome.raw_inputs,
+            weights={"effective": outcome.weights, "configured": outcome.configured_weights},
+            config_id=config.id,
+            notable_events=[],
+        )
+    )
+    client = session.get(Client, client_id)
+    assert client is not None
+    client.current_health_score = round(outcome.overall)
+    client.health_status = outcome.status
+    client.health_trend = direction
+    session.flush()
 
 
 def _score(configs: list[ScoreConfig], inputs: ClientInputs, features: dict[str, tuple[str, float]]) -> Any:
