@@ -42,6 +42,7 @@ RERANK_POOL = 50  # nearest neighbours re-ranked with the literal-word boost
 MAX_CANDIDATES = 300
 POST_FILTER_MAX = 600  # deepest unfiltered query worth trying before Chroma's (slow) metadata filter
 POST_FILTER_SLACK = 1.5  # entries are not spread evenly over clients: query a little deeper than the share
+EXACT_MAX_ENTRIES = 20_000  # up to this many stored entries, every search reads its scope whole and ranks exactly
 SCAN_MAX_CLIENTS = 3  # scopes this narrow are read whole (a client holds hundreds of entries, not thousands)
 LEXICAL_WEIGHT = 0.2  # similarity + 0.2 x share of the query's words found literally (hybrid ranking)
 NEAR_COPY = 0.95  # cosine above which two entries of one client say the same thing
@@ -275,6 +276,8 @@ def scoped_query(
     (a filter on clients alone is cheap) and ranked exactly; a wider scope is queried unfiltered a little
     deeper than its share, keeping what the scope admits: the survivors are exactly the scope's nearest, in
     order. Only when fewer than `needed` survive is the filtered query run."""
+    if index.collection.count() <= EXACT_MAX_ENTRIES:  # small stores: exact and deterministic, still fast
+        return ScopedPool(_scan(index, vector, scope.where, wanted), complete=True)
     if scope.clients is not None and len(scope.clients) <= SCAN_MAX_CLIENTS:
         read = _scan(index, vector, {"client_id": {"$in": list(scope.clients)}}, None)
         return ScopedPool([c for c in read if scope.admits(c.metadata)][:wanted], complete=True)
