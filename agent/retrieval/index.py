@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import shutil
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +74,15 @@ class TimelineIndex:
         self.embedder = embedder
         self.location = location
         self._write_lock = threading.Lock()
+        self._size: tuple[float, int] | None = None  # (monotonic time read, records)
+
+    def approximate_size(self, max_age: float = 60.0) -> int:
+        """How many records the store holds, re-counted at most every `max_age` seconds (a count costs ~7 ms
+        at 100,000 records; searches only use it to choose how to read, never to decide what they return)."""
+        now = time.monotonic()
+        if self._size is None or now - self._size[0] > max_age:
+            self._size = (now, int(self.collection.count()))
+        return self._size[1]
 
     # ------------------------------------------------------------------------------------------ writes
 

@@ -276,7 +276,7 @@ def scoped_query(
     (a filter on clients alone is cheap) and ranked exactly; a wider scope is queried unfiltered a little
     deeper than its share, keeping what the scope admits: the survivors are exactly the scope's nearest, in
     order. Only when fewer than `needed` survive is the filtered query run."""
-    if index.collection.count() <= EXACT_MAX_ENTRIES:  # small stores: exact and deterministic, still fast
+    if index.approximate_size() <= EXACT_MAX_ENTRIES:  # small stores: exact and deterministic, still fast
         return ScopedPool(_scan(index, vector, scope.where, wanted), complete=True)
     if scope.clients is not None and len(scope.clients) <= SCAN_MAX_CLIENTS:
         read = _scan(index, vector, {"client_id": {"$in": list(scope.clients)}}, None)
