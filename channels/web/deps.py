@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from channels.web.state import WebState
 from domain.access import Actor
+from domain.db import session_scope
 from domain.errors import AccessDeniedError
 from domain.staff.auth import actor_for_token
 
@@ -30,15 +31,8 @@ def web_state(request: Request) -> WebState:
 
 def db_session(state: Annotated[WebState, Depends(web_state)]) -> Iterator[Session]:
     """Services flush, the request commits: everything the request wrote lands together or not at all."""
-    session = state.sessions()
-    try:
+    with session_scope(state.sessions) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def current_actor(

@@ -19,6 +19,7 @@ from domain.access import Actor, get_visible_client, visible_clients_clause
 from domain.churn.models import ChurnPrediction
 from domain.clients.models import Client
 from domain.clients.schemas import ClientSummary
+from domain.clients.service import client_summary
 from domain.enums import ContractTier, HealthStatus, HealthTrend, LifecycleStatus
 from domain.errors import ValidationError
 from domain.portfolio.facts import check_csm_filter
@@ -162,24 +163,5 @@ def _risk_factors(db_session: Session, client_ids: Sequence[int]) -> dict[int, l
 def _row(
     client: Client, csm_email: str | None, csm_name: str | None, as_of: dt.date, factors: list[RiskFactor]
 ) -> ClientRow:
-    return ClientRow(
-        id=client.id,
-        name=client.name,
-        health_score=client.current_health_score,
-        health_status=client.health_status,
-        health_trend=client.health_trend,
-        churn_risk_score=client.churn_risk_score,
-        csm_email=csm_email,
-        csm_name=csm_name,
-        csm_user_id=client.csm_user_id,
-        contract_tier=client.contract_tier,
-        industry=client.industry,
-        lifecycle_status=client.lifecycle_status,
-        annual_recurring_revenue=client.annual_recurring_revenue,
-        next_renewal_date=client.next_renewal_date,
-        days_to_renewal=(client.next_renewal_date - as_of).days if client.next_renewal_date else None,
-        last_csm_contact_at=client.last_csm_contact_at,
-        segment=client.segment,
-        tags=list(client.tags),
-        risk_factors=factors,
-    )
+    summary = client_summary(client, csm_email, csm_name, as_of)
+    return ClientRow(**summary.model_dump(), csm_user_id=client.csm_user_id, risk_factors=factors)

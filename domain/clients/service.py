@@ -37,10 +37,11 @@ def list_clients(
         query = query.where(Client.contract_tier == tier)
     if csm_user_id is not None:
         query = query.where(Client.csm_user_id == csm_user_id)
-    return [_summary(client, csm_email, csm_name, as_of) for client, csm_email, csm_name in db_session.execute(query)]
+    rows = db_session.execute(query)
+    return [client_summary(client, csm_email, csm_name, as_of) for client, csm_email, csm_name in rows]
 
 
-def _summary(client: Client, csm_email: str | None, csm_name: str | None, as_of: dt.date) -> ClientSummary:
+def client_summary(client: Client, csm_email: str | None, csm_name: str | None, as_of: dt.date) -> ClientSummary:
     days_to_renewal = (client.next_renewal_date - as_of).days if client.next_renewal_date else None
     return ClientSummary(
         id=client.id,
